@@ -1,0 +1,28 @@
+import type { CurrentUser } from './users.js';
+
+/** `POST /api/auth/register` */
+export interface RegisterRequest {
+  username: string;
+  password: string;
+  displayName?: string;
+}
+
+/** `POST /api/auth/login` */
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+/**
+ * Answer of register, login and refresh. The refresh token travels only in the
+ * httpOnly cookie (path `/api/auth`), never in a body.
+ */
+export interface AuthSession {
+  user: CurrentUser;
+  accessToken: string;
+  /** Seconds until `accessToken` expires. */
+  expiresIn: number;
+}
+
+export const REFRESH_COOKIE_NAME = 'callgate_refresh';
+export const REFRESH_COOKIE_PATH = '/api/auth';

@@ -1,0 +1,50 @@
+/**
+ * Error codes that cross the gateway/client boundary, on socket acks and in REST
+ * error bodies. One list, so both sides can switch on them exhaustively.
+ */
+export const ErrorCode = {
+  InvalidPayload: 'invalid_payload',
+  Unauthorized: 'unauthorized',
+  TokenExpired: 'token_expired',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  Busy: 'busy',
+  RateLimited: 'rate_limited',
+  Conflict: 'conflict',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** The error half of every ack and the `error` member of every REST error body. */
+export interface ErrorBody {
+  code: ErrorCode;
+  /** A sentence a person can act on. */
+  message: string;
+}
+
+/** REST error responses: `{ error: { code, message } }` with the HTTP status. */
+export interface ApiErrorResponse {
+  statusCode: number;
+  error: ErrorBody;
+}
+
+export type AckOk<T extends object = object> = { ok: true } & T;
+export interface AckError {
+  ok: false;
+  error: ErrorBody;
+}
+/** What every client→server socket event answers through its ack callback. */
+export type Ack<T extends object = object> = AckOk<T> | AckError;
+
+/** Reasons the server gives in `connect_error` (the Error's `message`). */
+export const ConnectErrorReason = {
+  Unauthorized: 'unauthorized',
+  TokenExpired: 'token_expired',
+} as const;
+export type ConnectErrorReason = (typeof ConnectErrorReason)[keyof typeof ConnectErrorReason];

@@ -1,0 +1,115 @@
+import type { Ack } from './errors.js';
+import type { CallEndReason, CallPhase, CallRole } from './calls.js';
+import type { TurnCredentials } from './turn.js';
+import type { UserSummary } from './users.js';
+
+/** RTCSessionDescriptionInit without DOM types, so the gateway can share it. */
+export interface SessionDescriptionPayload {
+  type: 'offer' | 'answer' | 'pranswer' | 'rollback';
+  sdp?: string;
+}
+
+/** RTCIceCandidateInit without DOM types. */
+export interface IceCandidatePayload {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** Socket handshake: `io(url, { auth: { token } })`. */
+export interface SignalingHandshakeAuth {
+  token: string;
+}
+
+// Client → server payloads
+export interface CallInvitePayload {
+  /** User id of the person to call. */
+  to: string;
+}
+export interface CallIdPayload {
+  callId: string;
+}
+export interface SignalPayload {
+  callId: string;
+  description?: SessionDescriptionPayload;
+  /** `null` is end-of-candidates. */
+  candidate?: IceCandidatePayload | null;
+}
+export interface ReauthenticatePayload {
+  token: string;
+}
+
+// Server → client payloads
+export interface PresenceSnapshot {
+  online: string[];
+}
+export interface PresenceChange {
+  userId: string;
+  online: boolean;
+}
+export interface CallIncoming {
+  callId: string;
+  from: UserSummary;
+}
+export interface CallAccepted {
+  callId: string;
+}
+export interface CallEnded {
+  callId: string;
+  reason: CallEndReason;
+}
+export interface SignalRelayed extends SignalPayload {
+  /** User id of the sender. */
+  from: string;
+}
+/** Sent after (re)connect when the user is still in a call, so a tab can resume it. */
+export interface CallResume {
+  callId: string;
+  peer: UserSummary;
+  role: CallRole;
+  phase: CallPhase;
+}
+export interface SessionExpiring {
+  /** ISO-8601 instant at which the server disconnects unless `auth:refresh` arrives. */
+  expiresAt: string;
+}
+
+export type InviteAck = Ack<{ callId: string }>;
+export type EmptyAck = Ack;
+export type ReauthenticateAck = Ack<{ expiresAt: string }>;
+
+/** Events the client emits; every one takes an ack. */
+export interface ClientToServerEvents {
+  'call:invite': (payload: CallInvitePayload, ack: (res: InviteAck) => void) => void;
+  'call:accept': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
+  'call:decline': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
+  'call:hangup': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
+  signal: (payload: SignalPayload, ack: (res: EmptyAck) => void) => void;
+  /** Present a fresh access token on a live socket so it is not cut at expiry. */
+  'auth:refresh': (payload: ReauthenticatePayload, ack: (res: ReauthenticateAck) => void) => void;
+}
+
+/** Events the server emits. */
+export interface ServerToClientEvents {
+  'presence:snapshot': (payload: PresenceSnapshot) => void;
+  presence: (payload: PresenceChange) => void;
+  'call:incoming': (payload: CallIncoming) => void;
+  'call:accepted': (payload: CallAccepted) => void;
+  'call:ended': (payload: CallEnded) => void;
+  'call:resume': (payload: CallResume) => void;
+  signal: (payload: SignalRelayed) => void;
+  'turn:credentials': (payload: TurnCredentials) => void;
+  'auth:expiring': (payload: SessionExpiring) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export type ServerEventName = keyof ServerToClientEvents;
+export const CLIENT_EVENT_NAMES: readonly ClientEventName[] = [
+  'call:invite',
+  'call:accept',
+  'call:decline',
+  'call:hangup',
+  'signal',
+  'auth:refresh',
+];
