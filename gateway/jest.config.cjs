@@ -4,5 +4,8 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  moduleNameMapper: { '^@callgate/protocol$': '<rootDir>/../protocol/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^@callgate/protocol$': '<rootDir>/../protocol/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };

@@ -54,6 +54,11 @@ export interface CallIncoming {
 }
 export interface CallAccepted {
   callId: string;
+  /**
+   * The receiver's role in this call. Usually what the tab expects, but when two people
+   * invite each other at the same moment the second inviter is answered as `callee`.
+   */
+  role?: CallRole;
 }
 export interface CallEnded {
   callId: string;

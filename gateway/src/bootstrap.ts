@@ -1,0 +1,51 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
+import { AppModule } from './app.module';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createRestValidationPipe } from './common/rest-validation.pipe';
+import type { AppConfig } from './config/app-config';
+import { PinoLoggerService } from './logging/pino-logger.service';
+import { MetricsService } from './metrics/metrics.service';
+
+/**
+ * Builds a fully configured (not yet listening) gateway: used by `main.ts` and by the
+ * integration tests, so both run exactly the same app.
+ */
+export async function createGateway(
+  config: AppConfig,
+  logger: PinoLoggerService = new PinoLoggerService(config.logLevel),
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '16kb' });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.useGlobalPipes(createRestValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
+  app.useWebSocketAdapter(new IoAdapter(app));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Callgate gateway')
+      .setDescription(
+        'Accounts, sessions, TURN credentials and call history. Signaling runs over socket.io ' +
+          '(path /socket.io, namespace /signaling); its events are typed in @callgate/protocol.',
+      )
+      .setVersion(config.version)
+      .addBearerAuth()
+      .addCookieAuth(REFRESH_COOKIE_NAME)
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  return app;
+}

@@ -1,0 +1,197 @@
+/**
+ * Typed gateway configuration, read once from the environment at start-up.
+ * Anything missing or unsafe stops the process with one sentence naming the variable.
+ */
+export type CookieSecureMode = 'auto' | 'always' | 'never';
+
+export interface TurnConfig {
+  /** Shared secrets, the first signs; coturn is configured with all of them. */
+  secrets: string[];
+  /** `turn:`/`turns:` URLs handed to browsers. */
+  urls: string[];
+  ttlSeconds: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  jwt: {
+    secret: string;
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+  };
+  refreshTokenTtlSeconds: number;
+  turn: TurnConfig;
+  signaling: {
+    ringTimeoutMs: number;
+    reconnectGraceMs: number;
+    /** Token-bucket size per socket. */
+    rateBurst: number;
+    /** Token-bucket refill per second per socket. */
+    ratePerSecond: number;
+    /** How long before access-token expiry the server sends `auth:expiring`. */
+    expiryWarningMs: number;
+  };
+  login: {
+    maxFailures: number;
+    failureWindowSeconds: number;
+  };
+  trustProxy: boolean;
+  cookieSecure: CookieSecureMode;
+  logLevel: string;
+  version: string;
+}
+
+/** Raised when the environment cannot produce a safe configuration. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const MIN_SECRET_LENGTH = 32;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function requireSecret(env: Env, name: string): string {
+  const value = read(env, name);
+  if (value === undefined) {
+    throw new ConfigError(
+      `${name} is required: set it to a random string of at least ${MIN_SECRET_LENGTH} characters.`,
+    );
+  }
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `${name} is too weak: it must be at least ${MIN_SECRET_LENGTH} characters long.`,
+    );
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}".`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${raw}".`);
+}
+
+function turnUrls(env: Env): string[] {
+  const explicit = read(env, 'TURN_URLS');
+  if (explicit !== undefined) {
+    const urls = explicit
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '');
+    for (const url of urls) {
+      if (!/^turns?:[^\s]+$/.test(url)) {
+        throw new ConfigError(`TURN_URLS entries must start with turn: or turns:, got "${url}".`);
+      }
+    }
+    if (urls.length === 0) throw new ConfigError('TURN_URLS is set but lists no URL.');
+    return urls;
+  }
+  const host = read(env, 'TURN_HOST');
+  if (host === undefined) {
+    throw new ConfigError(
+      'TURN_HOST is required (the hostname browsers use to reach coturn), or set TURN_URLS.',
+    );
+  }
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    throw new ConfigError(`TURN_HOST must be a hostname or IP address, got "${host}".`);
+  }
+  const port = integer(env, 'TURN_PORT', 3478, 1, 65535);
+  const urls = [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`];
+  if (bool(env, 'TURN_TLS', false)) {
+    urls.push(`turns:${host}:${integer(env, 'TURNS_PORT', 5349, 1, 65535)}?transport=tcp`);
+  }
+  return urls;
+}
+
+/** Builds the configuration or throws a {@link ConfigError} with one actionable sentence. */
+export function loadConfig(env: Env): AppConfig {
+  const jwtSecret = requireSecret(env, 'JWT_SECRET');
+  const rawTurnSecrets = read(env, 'TURN_SECRETS');
+  if (rawTurnSecrets === undefined) {
+    throw new ConfigError(
+      `TURN_SECRETS is required: a comma-separated list of secrets of at least ${MIN_SECRET_LENGTH} characters, the first one signs.`,
+    );
+  }
+  const turnSecrets = rawTurnSecrets.split(',').map((secret) => secret.trim());
+  turnSecrets.forEach((secret, index) => {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(
+        `TURN_SECRETS entry ${index + 1} is too weak: every secret must be at least ${MIN_SECRET_LENGTH} characters long.`,
+      );
+    }
+  });
+  const databaseUrl = read(env, 'DATABASE_URL');
+  if (databaseUrl === undefined) {
+    throw new ConfigError(
+      'DATABASE_URL is required, e.g. postgres://callgate:password@postgres:5432/callgate.',
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  }
+  const logLevel = read(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  }
+  const cookieSecureRaw = read(env, 'COOKIE_SECURE') ?? 'auto';
+  const cookieSecure: CookieSecureMode =
+    cookieSecureRaw === 'auto' ? 'auto' : bool(env, 'COOKIE_SECURE', false) ? 'always' : 'never';
+  const accessTokenTtlSeconds = integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 2, 86_400);
+
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl,
+    jwt: {
+      secret: jwtSecret,
+      issuer: read(env, 'JWT_ISSUER') ?? 'callgate',
+      audience: read(env, 'JWT_AUDIENCE') ?? 'callgate',
+      accessTokenTtlSeconds,
+    },
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 2_592_000, 60, 31_536_000),
+    turn: {
+      secrets: turnSecrets,
+      urls: turnUrls(env),
+      ttlSeconds: integer(env, 'TURN_TTL_SECONDS', 3600, 60, 86_400),
+    },
+    signaling: {
+      ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
+      reconnectGraceMs: integer(env, 'RECONNECT_GRACE_MS', 15_000, 100, 600_000),
+      rateBurst: integer(env, 'SIGNALING_RATE_BURST', 60, 1, 10_000),
+      ratePerSecond: integer(env, 'SIGNALING_RATE_PER_SECOND', 20, 1, 10_000),
+      expiryWarningMs: Math.min(60_000, Math.floor((accessTokenTtlSeconds * 1000) / 2)),
+    },
+    login: {
+      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      failureWindowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+    },
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    cookieSecure,
+    logLevel,
+    version: read(env, 'CALLGATE_VERSION') ?? '0.1.0',
+  };
+}

@@ -1,0 +1,159 @@
+import { Inject, Logger, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import {
+  type AckOk,
+  MAX_SOCKET_MESSAGE_BYTES,
+  SIGNALING_NAMESPACE,
+  SIGNALING_PATH,
+} from '@callgate/protocol';
+import { AccessTokenError, AccessTokenService } from '../auth/access-token.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { UsersService } from '../users/users.service';
+import { CallService } from './call.service';
+import { CallIdDto, CallInviteDto, ReauthenticateDto, SignalDto } from './dto/signaling.dto';
+import { PresenceService } from './presence.service';
+import { SessionTimers } from './session-timers';
+import { SignalingAckFilter } from './signaling-ack.filter';
+import { SignalingEmitter, type SignalingNamespace, userRoom } from './signaling-emitter';
+import { SignalingError } from './signaling-error';
+import { SignalingGuard } from './signaling.guard';
+import { SignalingPayloadPipe } from './signaling-payload.pipe';
+import { createSocketAuthMiddleware } from './socket-auth.middleware';
+import { identityOf, type SignalingSocket } from './socket-session';
+
+/**
+ * socket.io signaling: thin handlers that validate, then delegate to {@link CallService}.
+ * Answers go through acks; nothing here touches the database after the handshake.
+ */
+@WebSocketGateway({
+  namespace: SIGNALING_NAMESPACE,
+  path: SIGNALING_PATH,
+  transports: ['websocket'],
+  maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+  serveClient: false,
+})
+@UseGuards(SignalingGuard)
+@UsePipes(SignalingPayloadPipe)
+@UseFilters(SignalingAckFilter)
+export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(SignalingGateway.name);
+
+  constructor(
+    private readonly calls: CallService,
+    private readonly presence: PresenceService,
+    private readonly emitter: SignalingEmitter,
+    private readonly timers: SessionTimers,
+    private readonly tokens: AccessTokenService,
+    private readonly users: UsersService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(namespace: SignalingNamespace): void {
+    this.emitter.bind(namespace);
+    namespace.use(createSocketAuthMiddleware(this.tokens, this.users, this.config));
+  }
+
+  async handleConnection(socket: SignalingSocket): Promise<void> {
+    const user = socket.data.user;
+    await socket.join(userRoom(user.id));
+    this.metrics.connectedSockets.inc();
+    const cameOnline = this.presence.connect(user, socket.id);
+    socket.emit('presence:snapshot', { online: this.presence.onlineUserIds() });
+    if (cameOnline)
+      this.emitter.toEveryone('presence', { userId: user.id, online: true }, socket.id);
+    this.timers.start(socket);
+    await this.calls.socketConnected(identityOf(socket));
+    this.logger.debug(`Socket ${socket.id} connected for user ${user.id}`);
+  }
+
+  async handleDisconnect(socket: SignalingSocket): Promise<void> {
+    // A socket refused by the middleware never connected and has no user.
+    if (socket.data.user === undefined) return;
+    const user = socket.data.user;
+    this.timers.stop(socket.id);
+    this.metrics.connectedSockets.dec();
+    const wentOffline = this.presence.disconnect(user.id, socket.id);
+    if (wentOffline) this.emitter.toEveryone('presence', { userId: user.id, online: false });
+    await this.calls.socketDisconnected(
+      identityOf(socket),
+      this.presence.socketIds(user.id).length,
+    );
+    this.logger.debug(`Socket ${socket.id} of user ${user.id} disconnected`);
+  }
+
+  @SubscribeMessage('call:invite')
+  invite(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: CallInviteDto,
+  ): Promise<AckOk<{ callId: string }>> {
+    return this.calls
+      .invite(identityOf(socket), body.to)
+      .then(({ callId }) => ({ ok: true, callId }));
+  }
+
+  @SubscribeMessage('call:accept')
+  async accept(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: CallIdDto,
+  ): Promise<AckOk> {
+    await this.calls.accept(identityOf(socket), body.callId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('call:decline')
+  async decline(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: CallIdDto,
+  ): Promise<AckOk> {
+    await this.calls.decline(identityOf(socket), body.callId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('call:hangup')
+  async hangup(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: CallIdDto,
+  ): Promise<AckOk> {
+    await this.calls.hangup(identityOf(socket), body.callId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('signal')
+  async signal(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: SignalDto,
+  ): Promise<AckOk> {
+    await this.calls.signal(identityOf(socket), body);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('auth:refresh')
+  async reauthenticate(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: ReauthenticateDto,
+  ): Promise<AckOk<{ expiresAt: string }>> {
+    let claims;
+    try {
+      claims = await this.tokens.verify(body.token);
+    } catch (error) {
+      if (error instanceof AccessTokenError) throw new SignalingError(error.reason, error.message);
+      throw error;
+    }
+    if (claims.userId !== socket.data.user.id) {
+      throw SignalingError.forbidden('That token belongs to another account.');
+    }
+    socket.data.tokenExpiresAt = claims.expiresAt;
+    this.timers.scheduleExpiry(socket);
+    return { ok: true, expiresAt: new Date(claims.expiresAt).toISOString() };
+  }
+}

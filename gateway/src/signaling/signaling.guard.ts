@@ -1,0 +1,31 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ClientEventName, ErrorCode } from '@callgate/protocol';
+import { MetricsService } from '../metrics/metrics.service';
+import { SignalingError } from './signaling-error';
+import type { SignalingSocket } from './socket-session';
+
+/**
+ * Runs before every socket handler: counts the message, applies the per-socket token
+ * bucket (`rate_limited`) and refuses sockets whose access token has run out.
+ */
+@Injectable()
+export class SignalingGuard implements CanActivate {
+  constructor(private readonly metrics: MetricsService) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const ws = context.switchToWs();
+    const socket = ws.getClient<SignalingSocket>();
+    const event = ws.getPattern() as ClientEventName;
+    this.metrics.signalingMessages.inc({ event });
+    if (!socket.data.rateLimit.take()) {
+      throw new SignalingError(ErrorCode.RateLimited, 'Too many messages; slow down.');
+    }
+    if (event !== 'auth:refresh' && socket.data.tokenExpiresAt <= Date.now()) {
+      throw new SignalingError(
+        ErrorCode.TokenExpired,
+        'Your access token has expired; send auth:refresh.',
+      );
+    }
+    return true;
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Contact, ContactList, CurrentUser, UserSummary } from '@callgate/protocol';
+
+export class UserSummaryDto implements UserSummary {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ example: 'Alice' })
+  displayName!: string;
+}
+
+export class CurrentUserDto extends UserSummaryDto implements CurrentUser {
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class ContactDto extends UserSummaryDto implements Contact {
+  @ApiProperty({ description: 'Has at least one signaling connection open right now.' })
+  online!: boolean;
+}
+
+export class ContactListDto implements ContactList {
+  @ApiProperty({ type: [ContactDto] })
+  users!: ContactDto[];
+}
+
+export class ContactQueryDto {
+  @ApiPropertyOptional({
+    description: 'Part of a username or display name; empty lists everyone.',
+    maxLength: 64,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  query?: string;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PresenceModule } from '../signaling/presence.module';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [PresenceModule],
+  controllers: [UsersController],
+  providers: [UsersService],
+  exports: [UsersService],
+})
+export class UsersModule {}
