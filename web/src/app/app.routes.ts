@@ -1,0 +1,43 @@
+import type { Routes } from '@angular/router';
+
+import { signedInGuard, signedOutGuard } from './auth/auth.guards';
+import { LoginComponent } from './auth/login.component';
+import { CallComponent } from './call/call.component';
+import { ContactsComponent } from './contacts/contacts.component';
+import { DiagnosticsComponent } from './diagnostics/diagnostics.component';
+import { SettingsComponent } from './settings/settings.component';
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'contacts' },
+  {
+    path: 'login',
+    component: LoginComponent,
+    canActivate: [signedOutGuard],
+    title: 'Sign in · Callgate',
+  },
+  {
+    path: 'contacts',
+    component: ContactsComponent,
+    canActivate: [signedInGuard],
+    title: 'Contacts · Callgate',
+  },
+  {
+    path: 'call',
+    component: CallComponent,
+    canActivate: [signedInGuard],
+    title: 'Call · Callgate',
+  },
+  {
+    path: 'settings',
+    component: SettingsComponent,
+    canActivate: [signedInGuard],
+    title: 'Settings · Callgate',
+  },
+  {
+    path: 'diagnostics',
+    component: DiagnosticsComponent,
+    canActivate: [signedInGuard],
+    title: 'Network test · Callgate',
+  },
+  { path: '**', redirectTo: 'contacts' },
+];

@@ -1,0 +1,14 @@
+import { inject } from '@angular/core';
+import { type CanActivateFn, Router } from '@angular/router';
+
+import { AuthService } from './auth.service';
+
+/** Pages for signed-in people; everyone else goes to the sign-in page. */
+export const signedInGuard: CanActivateFn = (_route, state) => {
+  if (inject(AuthService).signedIn()) return true;
+  return inject(Router).createUrlTree(['/login'], { queryParams: { returnUrl: state.url } });
+};
+
+/** The sign-in page sends people who are already signed in to their contacts. */
+export const signedOutGuard: CanActivateFn = () =>
+  inject(AuthService).signedIn() ? inject(Router).createUrlTree(['/contacts']) : true;

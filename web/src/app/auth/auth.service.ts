@@ -1,0 +1,166 @@
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import type { AuthSession, CurrentUser, LoginRequest, RegisterRequest } from '@callgate/protocol';
+import {
+  BehaviorSubject,
+  type Observable,
+  distinctUntilChanged,
+  finalize,
+  map,
+  shareReplay,
+  tap,
+  catchError,
+  throwError,
+  firstValueFrom,
+} from 'rxjs';
+
+import { toCallgateError } from '../shared/api-error';
+
+export type AuthStatus = 'restoring' | 'signed-in' | 'signed-out';
+
+/** What the client knows about the signed-in person. The token lives in memory only. */
+export interface Session {
+  user: CurrentUser;
+  accessToken: string;
+  /** Epoch milliseconds at which the access token expires. */
+  expiresAt: number;
+}
+
+/** Refresh this long before the access token expires. */
+export const REFRESH_LEAD_MS = 60_000;
+/** Never schedule a refresh sooner than this (short-lived tokens in tests and dev). */
+export const MIN_REFRESH_DELAY_MS = 5_000;
+/** After a refresh that failed for network reasons, try again after this long. */
+export const REFRESH_RETRY_MS = 10_000;
+
+/**
+ * Signs people in and keeps them signed in. The access token is held in memory only;
+ * the refresh token is an httpOnly cookie the browser sends to `/api/auth/refresh`.
+ * The token is refreshed on start (to restore a session after a reload), shortly before
+ * it expires, and whenever the gateway says it expired.
+ */
+@Injectable({ providedIn: 'root' })
+export class AuthService {
+  private readonly http = inject(HttpClient);
+  private readonly sessions = new BehaviorSubject<Session | null>(null);
+  private readonly statusSignal = signal<AuthStatus>('restoring');
+  private refreshInFlight: Observable<Session> | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The current session; `null` when signed out. */
+  readonly session$ = this.sessions.asObservable();
+  /** Emits each new access token (and `null` on sign-out), e.g. to re-authenticate the socket. */
+  readonly accessToken$ = this.sessions.pipe(
+    map((s) => s?.accessToken ?? null),
+    distinctUntilChanged(),
+  );
+  readonly status = this.statusSignal.asReadonly();
+  private readonly userSignal = signal<CurrentUser | null>(null);
+  readonly user = this.userSignal.asReadonly();
+  readonly signedIn = computed(() => this.statusSignal() === 'signed-in');
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.clearTimer());
+  }
+
+  /** The access token for the next request or handshake, or `null` when signed out. */
+  accessToken(): string | null {
+    return this.sessions.value?.accessToken ?? null;
+  }
+
+  /** Milliseconds until the access token expires (negative when it already has). */
+  expiresInMs(): number {
+    const session = this.sessions.value;
+    return session ? session.expiresAt - Date.now() : 0;
+  }
+
+  /** Restores a session from the refresh cookie. Never throws: no cookie means signed out. */
+  async restore(): Promise<void> {
+    try {
+      await firstValueFrom(this.refresh());
+    } catch {
+      // No valid refresh cookie (or no server): the person signs in again.
+    }
+  }
+
+  login(request: LoginRequest): Observable<CurrentUser> {
+    return this.http.post<AuthSession>('/api/auth/login', request).pipe(
+      map((body) => this.accept(body).user),
+      catchError((error: unknown) => throwError(() => toCallgateError(error))),
+    );
+  }
+
+  register(request: RegisterRequest): Observable<CurrentUser> {
+    return this.http.post<AuthSession>('/api/auth/register', request).pipe(
+      map((body) => this.accept(body).user),
+      catchError((error: unknown) => throwError(() => toCallgateError(error))),
+    );
+  }
+
+  /**
+   * Exchanges the refresh cookie for a new access token. Concurrent callers share one
+   * request. A refused cookie signs the person out; a network failure keeps the session
+   * and retries later.
+   */
+  refresh(): Observable<Session> {
+    if (this.refreshInFlight) return this.refreshInFlight;
+    this.refreshInFlight = this.http.post<AuthSession>('/api/auth/refresh', {}).pipe(
+      map((body) => this.accept(body)),
+      catchError((error: unknown) => {
+        if (error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500)) {
+          if (this.sessions.value) this.schedule(REFRESH_RETRY_MS);
+          else this.statusSignal.set('signed-out');
+        } else {
+          this.clear();
+        }
+        return throwError(() => toCallgateError(error));
+      }),
+      finalize(() => (this.refreshInFlight = null)),
+      shareReplay({ bufferSize: 1, refCount: false }),
+    );
+    return this.refreshInFlight;
+  }
+
+  /** Ends the session on the server (clears the cookie) and forgets it here either way. */
+  logout(): Observable<void> {
+    return this.http.post<void>('/api/auth/logout', {}).pipe(
+      catchError(() => [undefined]),
+      map(() => undefined),
+      tap(() => this.clear()),
+    );
+  }
+
+  /** Forgets the session locally, e.g. when the gateway refuses our refresh cookie. */
+  clear(): void {
+    this.clearTimer();
+    this.sessions.next(null);
+    this.userSignal.set(null);
+    this.statusSignal.set('signed-out');
+  }
+
+  private accept(body: AuthSession): Session {
+    const session: Session = {
+      user: body.user,
+      accessToken: body.accessToken,
+      expiresAt: Date.now() + body.expiresIn * 1000,
+    };
+    this.sessions.next(session);
+    this.userSignal.set(body.user);
+    this.statusSignal.set('signed-in');
+    this.schedule(Math.max(MIN_REFRESH_DELAY_MS, body.expiresIn * 1000 - REFRESH_LEAD_MS));
+    return session;
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.refresh().subscribe({ error: () => undefined });
+    }, delayMs);
+  }
+
+  private clearTimer(): void {
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+}

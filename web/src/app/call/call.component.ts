@@ -1,0 +1,109 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  computed,
+  effect,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { Router } from '@angular/router';
+import { interval, map } from 'rxjs';
+
+import { SparklineComponent } from '../shared/sparkline.component';
+import { SrcObjectDirective } from '../shared/src-object.directive';
+import { formatBitrate, formatDuration } from '../shared/format';
+import { CallService } from './call.service';
+import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
+import { describePair, describePath } from './stats';
+
+/** The call screen: ringing, then video, controls, connection badge and live stats. */
+@Component({
+  selector: 'cg-call',
+  imports: [SrcObjectDirective, SparklineComponent],
+  templateUrl: './call.component.html',
+  styleUrl: './call.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CallComponent {
+  protected readonly calls = inject(CallService);
+  protected readonly devices = inject(MediaDevicesService);
+  private readonly router = inject(Router);
+  private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
+  private readonly now = toSignal(interval(1000).pipe(map(() => Date.now())), {
+    initialValue: Date.now(),
+  });
+
+  protected readonly speakerSupported = SPEAKER_SELECTION_SUPPORTED;
+  protected readonly showStats = signal(true);
+  protected readonly state = this.calls.state;
+  protected readonly peerName = computed(() => {
+    const s = this.state();
+    return s.name === 'idle' ? '' : s.peer.displayName || s.peer.username;
+  });
+  protected readonly statusText = computed(() => {
+    switch (this.state().name) {
+      case 'outgoing':
+        return `Calling ${this.peerName()}…`;
+      case 'connecting':
+        return 'Connecting…';
+      case 'connected':
+        return 'Connected';
+      case 'reconnecting':
+        return 'Reconnecting…';
+      default:
+        return '';
+    }
+  });
+  protected readonly duration = computed(() => {
+    const s = this.state();
+    if (s.name !== 'connected' && s.name !== 'reconnecting') return null;
+    return formatDuration((this.now() - s.connectedAt) / 1000);
+  });
+  protected readonly badge = computed(() => describePath(this.calls.stats()?.path ?? null));
+  protected readonly relayed = computed(() => this.badge().startsWith('Relayed'));
+  protected readonly pair = computed(() => describePair(this.calls.stats()?.path ?? null));
+  protected readonly sample = this.calls.stats;
+  protected readonly series = computed(() => {
+    const history = this.calls.statsHistory();
+    return {
+      rtt: history.map((s) => s.rttMs),
+      out: history.map((s) => s.outBitrate),
+      in: history.map((s) => s.inBitrate),
+      loss: history.map((s) => s.packetLossPercent),
+      fps: history.map((s) => s.fps),
+    };
+  });
+  protected readonly formatBitrate = formatBitrate;
+
+  constructor() {
+    // Nothing to show without a call in progress: back to the contacts (the shell shows
+    // the end sentence there).
+    effect(() => {
+      const name = this.state().name;
+      if (name === 'idle' || name === 'ended') void this.router.navigateByUrl('/contacts');
+    });
+    void this.devices.refresh();
+  }
+
+  protected async selectSpeaker(deviceId: string): Promise<void> {
+    this.devices.speakerId.set(deviceId);
+    const video = this.remoteVideo()?.nativeElement as
+      (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | undefined;
+    await video?.setSinkId?.(deviceId);
+  }
+
+  protected switchDevice(kind: 'audio' | 'video', deviceId: string): void {
+    this.calls.switchDevice(kind, deviceId).catch((error: unknown) => {
+      this.calls.mediaProblem.set(
+        error instanceof Error ? error.message : 'The device could not be opened.',
+      );
+    });
+  }
+
+  protected number(value: number | null, digits = 0, unit = ''): string {
+    return value === null ? '–' : `${value.toFixed(digits)}${unit}`;
+  }
+}

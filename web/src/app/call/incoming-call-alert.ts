@@ -1,0 +1,43 @@
+import type { UserSummary } from '@callgate/protocol';
+
+import { RingTone } from './ring-tone';
+
+/** Rings, and shows a system notification when the tab is hidden, while a call is incoming. */
+export class IncomingCallAlert {
+  private readonly tone = new RingTone();
+  private notification: Notification | null = null;
+
+  start(callId: string, caller: UserSummary): void {
+    this.tone.start();
+    if (document.visibilityState !== 'hidden' || !notificationsGranted()) return;
+    try {
+      this.notification = new Notification('Incoming call', {
+        body: `${caller.displayName || caller.username} is calling you on Callgate.`,
+        tag: `callgate-${callId}`,
+        requireInteraction: true,
+      });
+      this.notification.onclick = () => {
+        window.focus();
+        this.notification?.close();
+      };
+    } catch {
+      // Some browsers only allow notifications from a service worker; the ring still plays.
+    }
+  }
+
+  stop(): void {
+    this.tone.stop();
+    this.notification?.close();
+    this.notification = null;
+  }
+}
+
+function notificationsGranted(): boolean {
+  return typeof Notification !== 'undefined' && Notification.permission === 'granted';
+}
+
+/** Asks once, from a user gesture, so incoming calls can notify while the tab is hidden. */
+export function requestNotificationPermission(): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  Notification.requestPermission().catch(() => undefined);
+}

@@ -1,0 +1,86 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  afterNextRender,
+  computed,
+  inject,
+  viewChild,
+} from '@angular/core';
+
+import { CallService } from './call.service';
+
+/** The incoming-call dialog: who is calling, Accept, Decline (Escape declines). */
+@Component({
+  selector: 'cg-incoming-call-dialog',
+  template: `
+    <div class="backdrop">
+      <div
+        class="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="incoming-title"
+        aria-describedby="incoming-caller"
+        (keydown.escape)="calls.decline()"
+      >
+        <h2 id="incoming-title">Incoming call</h2>
+        <p id="incoming-caller" class="caller">{{ caller() }} is calling you</p>
+        <div class="actions">
+          <button #accept type="button" class="primary" (click)="calls.accept()">Accept</button>
+          <button type="button" class="danger" (click)="calls.decline()">Decline</button>
+        </div>
+      </div>
+    </div>
+  `,
+  styles: `
+    .backdrop {
+      position: fixed;
+      inset: 0;
+      display: grid;
+      place-items: center;
+      background: rgb(0 0 0 / 0.45);
+      z-index: 10;
+      padding: 1rem;
+    }
+    .dialog {
+      background: var(--surface);
+      color: var(--text);
+      border-radius: 0.75rem;
+      padding: 1.5rem;
+      width: min(22rem, 100%);
+      box-shadow: 0 1rem 3rem rgb(0 0 0 / 0.35);
+      text-align: center;
+    }
+    h2 {
+      margin: 0 0 0.5rem;
+      font-size: 1rem;
+      color: var(--muted);
+      font-weight: 500;
+    }
+    .caller {
+      font-size: 1.35rem;
+      font-weight: 600;
+      margin: 0 0 1.25rem;
+    }
+    .actions {
+      display: flex;
+      gap: 0.75rem;
+    }
+    .actions button {
+      flex: 1;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class IncomingCallDialogComponent {
+  protected readonly calls = inject(CallService);
+  private readonly acceptButton = viewChild.required<ElementRef<HTMLButtonElement>>('accept');
+  protected readonly caller = computed(() => {
+    const s = this.calls.state();
+    return s.name === 'incoming' ? s.peer.displayName || s.peer.username : '';
+  });
+
+  constructor() {
+    afterNextRender(() => this.acceptButton().nativeElement.focus());
+  }
+}

@@ -1,0 +1,146 @@
+import { BehaviorSubject, Subject } from 'rxjs';
+
+import { type NegotiationMessage, PerfectNegotiator } from './perfect-negotiation';
+
+/** After this long in `disconnected`, ICE is restarted instead of waiting for it to recover. */
+export const DISCONNECTED_RESTART_MS = 2_000;
+
+export interface PeerSessionOptions {
+  iceServers: RTCIceServer[];
+  /** `iceTransportPolicy: 'relay'`: only TURN candidates are used. */
+  relayOnly: boolean;
+  /** The callee is polite: it yields when both sides offer at once. */
+  polite: boolean;
+  localStream: MediaStream | null;
+  send: (message: NegotiationMessage) => void;
+  /** Fetches fresh TURN credentials; called before every ICE restart. */
+  freshIceServers: () => Promise<RTCIceServer[]>;
+  createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+}
+
+/**
+ * One RTCPeerConnection for one call: perfect negotiation, local tracks, the remote
+ * stream, and ICE restarts (on `failed`, or after {@link DISCONNECTED_RESTART_MS} in
+ * `disconnected`) with fresh TURN credentials. {@link close} always closes the connection.
+ */
+export class PeerSession {
+  readonly pc: RTCPeerConnection;
+  readonly remoteStream = new MediaStream();
+  /** The connection's aggregate state (`RTCPeerConnection.connectionState`). */
+  readonly connectionState$ = new BehaviorSubject<RTCPeerConnectionState>('new');
+  /** Emits whenever a remote track is added. */
+  readonly remoteTracks$ = new Subject<MediaStreamTrack>();
+  private readonly negotiator: PerfectNegotiator;
+  private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private restarting = false;
+  private closed = false;
+
+  constructor(private readonly options: PeerSessionOptions) {
+    const configuration: RTCConfiguration = {
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    };
+    this.pc = (options.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))(configuration);
+    this.negotiator = new PerfectNegotiator(this.pc, options.polite, options.send);
+    this.pc.addEventListener('track', (event) => {
+      this.remoteStream.addTrack(event.track);
+      this.remoteTracks$.next(event.track);
+    });
+    this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+    this.addLocalMedia(options.localStream);
+  }
+
+  get relayOnly(): boolean {
+    return this.options.relayOnly;
+  }
+
+  /** Applies one negotiation message from the peer (callers keep them in order). */
+  handle(message: NegotiationMessage): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.negotiator.handle(message);
+  }
+
+  /** Swaps the outgoing camera or microphone without renegotiating. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    const sender = this.pc.getSenders().find((s) => s.track?.kind === kind);
+    if (sender) {
+      await sender.replaceTrack(track);
+      return;
+    }
+    const transceiver = this.pc
+      .getTransceivers()
+      .find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+    if (transceiver) {
+      await transceiver.sender.replaceTrack(track);
+      transceiver.direction = 'sendrecv';
+    }
+  }
+
+  getStats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
+  }
+
+  /** Fetches fresh TURN credentials, then restarts ICE (which renegotiates). */
+  async restartIce(): Promise<void> {
+    if (this.closed || this.restarting) return;
+    this.restarting = true;
+    try {
+      const iceServers = await this.options.freshIceServers();
+      if (this.closed) return;
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+      console.info('[peer] restarting ICE with fresh TURN credentials');
+      this.pc.restartIce();
+    } catch (error) {
+      console.warn('[peer] ICE restart failed; will retry on the next state change', error);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearDisconnectTimer();
+    this.negotiator.detach();
+    this.pc.close();
+    this.remoteStream.getTracks().forEach((t) => t.stop());
+    this.connectionState$.next('closed');
+    this.connectionState$.complete();
+    this.remoteTracks$.complete();
+  }
+
+  private addLocalMedia(stream: MediaStream | null): void {
+    const tracks = stream?.getTracks() ?? [];
+    for (const track of tracks) this.pc.addTrack(track, stream as MediaStream);
+    // Always negotiate both kinds so the peer's media is received even without ours.
+    for (const kind of ['audio', 'video'] as const) {
+      if (!tracks.some((t) => t.kind === kind))
+        this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+  }
+
+  private onConnectionState(): void {
+    if (this.closed) return;
+    const state = this.pc.connectionState;
+    this.connectionState$.next(state);
+    if (state === 'failed') {
+      this.clearDisconnectTimer();
+      void this.restartIce();
+    } else if (state === 'disconnected') {
+      this.clearDisconnectTimer();
+      this.disconnectTimer = setTimeout(() => {
+        this.disconnectTimer = null;
+        if (this.pc.connectionState === 'disconnected') void this.restartIce();
+      }, DISCONNECTED_RESTART_MS);
+    } else {
+      this.clearDisconnectTimer();
+    }
+  }
+
+  private clearDisconnectTimer(): void {
+    if (this.disconnectTimer !== null) clearTimeout(this.disconnectTimer);
+    this.disconnectTimer = null;
+  }
+}
