@@ -1,0 +1,77 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  SIGNALING_NAMESPACE,
+  SIGNALING_PATH,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@callgate/protocol';
+
+export type SignalingClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A signaling identity: user id plus the handshake token (for the baseline, the id). */
+export interface BenchUser {
+  id: string;
+  token: string;
+}
+
+/** Loopback source addresses the load generators spread their connections over. */
+export function sourceAddresses(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `127.0.0.${i + 2}`);
+}
+
+/**
+ * Opens one authenticated websocket-only socket.io connection for `user`, bound to
+ * `localAddress`; resolves once connected, rejects with the server's connect_error.
+ */
+export function connectClient(
+  baseUrl: string,
+  user: BenchUser,
+  localAddress: string,
+  timeoutMs = 20_000,
+): Promise<SignalingClient> {
+  const socket: SignalingClient = io(`${baseUrl}${SIGNALING_NAMESPACE}`, {
+    path: SIGNALING_PATH,
+    transports: ['websocket'],
+    auth: { token: user.token },
+    reconnection: false,
+    forceNew: true,
+    timeout: timeoutMs,
+    // engine.io-client passes this through to `ws` on Node.
+    localAddress,
+  } as Parameters<typeof io>[1] & { localAddress: string });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error) => {
+      socket.close();
+      reject(new Error(`connect ${user.id} from ${localAddress}: ${error.message}`));
+    });
+  });
+}
+
+/** Connects every user with at most `concurrency` handshakes in flight. */
+export async function connectAll(
+  baseUrl: string,
+  users: readonly BenchUser[],
+  addresses: readonly string[],
+  concurrency = 64,
+): Promise<SignalingClient[]> {
+  const sockets: SignalingClient[] = new Array<SignalingClient>(users.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < users.length) {
+      const index = next++;
+      sockets[index] = await connectClient(
+        baseUrl,
+        users[index]!,
+        addresses[index % addresses.length]!,
+      );
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } catch (error) {
+    for (const socket of sockets) socket?.close();
+    throw error;
+  }
+  return sockets;
+}

@@ -1,0 +1,96 @@
+import { relative } from 'node:path';
+import type { InspectorSession } from './inspector.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+}
+
+export interface HotFunction {
+  name: string;
+  where: string;
+  /** Share of all samples where this function was on top of the stack. */
+  selfShare: number;
+}
+
+export interface ProfileSummary {
+  top: HotFunction[];
+  /** Share of samples grouped by where the code lives (product, socket.io, node internals, GC...). */
+  byArea: { area: string; share: number }[];
+}
+
+function areaOf(url: string, name: string, repoRoot: string): string {
+  if (name === '(garbage collector)') return 'garbage collector';
+  if (name === '(idle)' || name === '(program)') return name.slice(1, -1);
+  if (url.includes('/node_modules/')) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    return match?.[1] ?? 'node_modules';
+  }
+  if (url.startsWith('node:') || url === '') return 'node core / native';
+  const path = url.replace(/^file:\/\//, '');
+  return relative(repoRoot, path).split('/').slice(0, 3).join('/');
+}
+
+/** Self-time summary of a V8 CPU profile (the `.cpuprofile` format). */
+export function summarizeProfile(profile: CpuProfile, repoRoot: string, topN = 12): ProfileSummary {
+  const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
+  const byFunction = new Map<string, HotFunction>();
+  const byArea = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    const file = url.replace(/^file:\/\//, '');
+    const where = file ? `${relative(repoRoot, file)}:${lineNumber + 1}` : '';
+    const key = `${name}@${where}`;
+    const entry = byFunction.get(key) ?? { name, where, selfShare: 0 };
+    entry.selfShare += hits / total;
+    byFunction.set(key, entry);
+    const area = areaOf(url, name, repoRoot);
+    byArea.set(area, (byArea.get(area) ?? 0) + hits / total);
+  }
+  return {
+    top: [...byFunction.values()].sort((a, b) => b.selfShare - a.selfShare).slice(0, topN),
+    byArea: [...byArea.entries()]
+      .map(([area, share]) => ({ area, share }))
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 10),
+  };
+}
+
+/** Profiles the inspected process for `durationMs` while `load` runs. */
+export async function profileDuring<T>(
+  inspector: InspectorSession,
+  load: () => Promise<T>,
+): Promise<{ profile: CpuProfile; result: T }> {
+  await inspector.send('Profiler.enable');
+  await inspector.send('Profiler.setSamplingInterval', { interval: 500 });
+  await inspector.send('Profiler.start');
+  const result = await load();
+  const stopped = (await inspector.send('Profiler.stop')) as { profile: CpuProfile };
+  return { profile: stopped.profile, result };
+}
+
+export function profileMarkdown(title: string, summary: ProfileSummary): string {
+  const lines = [
+    `**${title}** — top functions by self time:`,
+    '',
+    '| Self time | Function | Where |',
+    '| ---: | --- | --- |',
+    ...summary.top.map(
+      (f) => `| ${(f.selfShare * 100).toFixed(1)} % | \`${f.name}\` | ${f.where || '—'} |`,
+    ),
+    '',
+    `By area: ${summary.byArea.map((a) => `${a.area} ${(a.share * 100).toFixed(0)} %`).join(', ')}.`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,230 @@
+import { sourceAddresses } from '../lib/clients.ts';
+import { InspectorSession } from '../lib/inspector.ts';
+import { profileDuring, profileMarkdown, summarizeProfile } from '../lib/profile.ts';
+import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
+import type { SignalingServer } from '../lib/servers.ts';
+import { startBaselineRelay } from '../lib/servers.ts';
+import { lineChartSvg } from '../lib/svg.ts';
+import { startGatewayServer } from '../lib/gateway.ts';
+import { LoadGenerator } from './loadgen-client.ts';
+import type { StepResult } from './loadgen-protocol.ts';
+
+const SERVER_CPU = '0';
+const GENERATOR_CPU = '1';
+const P99_LIMIT_MS = 100;
+const CANDIDATES_PER_CALL = 10;
+/** Relayed messages per call: invite, accept, offer, answer, candidates, hangup. */
+const MESSAGES_PER_CALL = 5 + CANDIDATES_PER_CALL;
+
+function passed(step: StepResult): boolean {
+  return (
+    step.latency.p99 < P99_LIMIT_MS &&
+    Object.keys(step.errors).length === 0 &&
+    step.backlogged === 0 &&
+    step.completed === step.attempted
+  );
+}
+
+interface Ramp {
+  server: string;
+  steps: StepResult[];
+  /** Highest offered rate that passed (calls/s); 0 when none did. */
+  sustained: number;
+  /** Step at the comparison rate. */
+  comparison: StepResult | null;
+  profile: string | null;
+  incidents: string[];
+}
+
+async function ramp(
+  context: BenchmarkContext,
+  server: SignalingServer,
+  rates: readonly number[],
+  stepSeconds: number,
+  users: number,
+  comparisonRate: () => number,
+): Promise<Ramp> {
+  const generator = await LoadGenerator.start(context.repoRoot, GENERATOR_CPU);
+  try {
+    const accounts = await server.users(users);
+    const connectMs = await generator.connect(server.url, accounts, sourceAddresses(8));
+    context.log(`${server.name}: ${users} sockets connected in ${Math.round(connectMs)} ms`);
+    const steps: StepResult[] = [];
+    let failures = 0;
+    for (const rate of rates) {
+      const step = await generator.step(rate, stepSeconds, CANDIDATES_PER_CALL);
+      steps.push(step);
+      context.log(
+        `${server.name}: ${rate} calls/s → p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms, ` +
+          `${step.completed}/${step.attempted} done, backlog ${step.backlogged}, errors ${JSON.stringify(step.errors)}, ` +
+          `generator CPU ${(step.generatorCpu * 100).toFixed(0)} %`,
+      );
+      failures = passed(step) ? 0 : failures + 1;
+      if (failures >= 2 || step.latency.p99 > 2000) break;
+    }
+    const sustained = Math.max(0, ...steps.filter(passed).map((s) => s.rate));
+    const rate = comparisonRate() || sustained / 2;
+    let comparison: StepResult | null = null;
+    if (rate > 0) {
+      comparison = await generator.step(rate, stepSeconds * 1.5, CANDIDATES_PER_CALL);
+      context.log(
+        `${server.name}: comparison at ${rate} calls/s → p99 ${comparison.latency.p99.toFixed(1)} ms`,
+      );
+    }
+    // Where does the server spend its time near saturation? Profile one step there.
+    let profile: string | null = null;
+    const inspector = await InspectorSession.attach(server.process);
+    try {
+      const profileRate = Math.max(sustained, rates[0]!);
+      const { profile: cpuProfile } = await profileDuring(inspector, () =>
+        generator.step(profileRate, Math.min(stepSeconds, 5), CANDIDATES_PER_CALL),
+      );
+      profile = profileMarkdown(
+        `${server.name} CPU profile at ${profileRate} calls/s`,
+        summarizeProfile(cpuProfile, context.repoRoot),
+      );
+    } finally {
+      inspector.close();
+    }
+    return {
+      server: server.name,
+      steps,
+      sustained,
+      comparison,
+      profile,
+      incidents: generator.incidents,
+    };
+  } finally {
+    await generator.stop();
+  }
+}
+
+function stepsTable(r: Ramp): string {
+  const lines = [
+    `**${r.server}** — one row per offered rate (${MESSAGES_PER_CALL} relayed messages per call):`,
+    '',
+    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Pass |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |',
+  ];
+  for (const s of r.steps) {
+    const errors = Object.entries(s.errors)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    lines.push(
+      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${passed(s) ? 'yes' : 'no'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export const signalingBenchmark: Benchmark = {
+  name: 'signaling',
+  title: '2. Signaling latency and capacity',
+  async run(context) {
+    const quick = context.quick;
+    const rates = quick
+      ? [10, 40, 80]
+      : [25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500];
+    const stepSeconds = quick ? 2 : 6;
+    // Enough pairs that no socket exceeds the gateway's per-socket rate limit (20 msg/s)
+    // even at the top rate: each pair makes at most ~1500 / 600 = 2.5 calls/s.
+    const users = quick ? 200 : 1200;
+
+    const baseline = await startBaselineRelay(context.repoRoot, {
+      port: 4100,
+      cpus: SERVER_CPU,
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+    });
+    let base: Ramp;
+    try {
+      base = await ramp(context, baseline, rates, stepSeconds, users, () => 0);
+    } finally {
+      await baseline.stop();
+    }
+    const half = base.sustained / 2;
+
+    const gateway = await startGatewayServer(context, {
+      port: 3100,
+      cpus: SERVER_CPU,
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+    });
+    let gw: Ramp;
+    try {
+      gw = await ramp(context, gateway, rates, stepSeconds, users, () => half);
+    } finally {
+      await gateway.stop();
+    }
+
+    const p99Gw = gw.comparison?.latency.p99 ?? null;
+    const p99Base = base.comparison?.latency.p99 ?? null;
+    const rows = [
+      row(
+        'Highest sustained rate (p99 < 100 ms, zero errors)',
+        'calls/s',
+        gw.sustained,
+        'baseline relay',
+        base.sustained,
+        '≥ 0.7× baseline',
+        base.sustained > 0 ? gw.sustained >= 0.7 * base.sustained : null,
+      ),
+      row(
+        `p99 emit→delivery at half the baseline's sustained rate (${half} calls/s)`,
+        'ms',
+        p99Gw,
+        'baseline relay',
+        p99Base,
+        '≤ 1.5× baseline',
+        p99Gw !== null && p99Base !== null ? p99Gw <= 1.5 * p99Base : null,
+      ),
+      row(
+        `p50 emit→delivery at ${half} calls/s`,
+        'ms',
+        gw.comparison?.latency.p50 ?? null,
+        'baseline relay',
+        base.comparison?.latency.p50 ?? null,
+        '—',
+        null,
+      ),
+    ];
+    const chart = (metric: 'p50' | 'p99') =>
+      lineChartSvg({
+        title: `Signaling ${metric} latency vs offered call rate`,
+        xLabel: 'offered call set-ups per second',
+        yLabel: `${metric} emit→delivery (ms, log scale)`,
+        logY: true,
+        series: [
+          { name: 'gateway', points: gw.steps.map((s) => [s.rate, s.latency[metric]] as const) },
+          {
+            name: 'baseline relay',
+            points: base.steps.map((s) => [s.rate, s.latency[metric]] as const),
+          },
+          {
+            name: '100 ms limit',
+            dashed: true,
+            points: [
+              [rates[0]!, P99_LIMIT_MS],
+              [rates[rates.length - 1]!, P99_LIMIT_MS],
+            ],
+          },
+        ],
+      });
+    const notes = [
+      `Generator limit: the load generator shares the machine's second core; its CPU share per step is in the table. A step where it is near 100 % measures the generator, not the server.`,
+      ...[...gw.incidents, ...base.incidents]
+        .slice(0, 5)
+        .map((i) => `Incident during the run: ${i}`),
+    ];
+    return {
+      method: `${users} authenticated socket.io clients (websocket transport) in ${users / 2} caller/callee pairs, spread over 8 loopback source addresses (127.0.0.2–9), run complete call set-ups — \`call:invite\` → \`call:incoming\`, \`call:accept\` → \`call:accepted\`, offer and answer (~4 kB SDP each), ${CANDIDATES_PER_CALL} trickled candidates (both directions at once), \`call:hangup\` → \`call:ended\` — at a fixed open-loop rate for ${stepSeconds} s per step, every message timed from the sender's \`emit\` to the receiver's handler (both in one process, one clock). The server is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`), the generator to core ${GENERATOR_CPU}. A step passes with p99 < ${P99_LIMIT_MS} ms, zero error acks, zero timeouts and no call left waiting for a free pair. The baseline is [bench/src/baseline/relay-server.ts](../bench/src/baseline/relay-server.ts): same socket.io version, path, namespace, transport and buffer limit, no auth, no validation, no rate limit, no presence. After each ramp both servers run one longer step at half the baseline's sustained rate for the latency comparison, then one profiled step at their own sustained rate.`,
+      rows,
+      details: [stepsTable(gw), stepsTable(base), gw.profile ?? '', base.profile ?? ''].filter(
+        Boolean,
+      ),
+      charts: [
+        { file: 'signaling-p99.svg', title: 'p99 latency vs rate', svg: chart('p99') },
+        { file: 'signaling-p50.svg', title: 'p50 latency vs rate', svg: chart('p50') },
+      ],
+      notes,
+    };
+  },
+};
