@@ -1,0 +1,365 @@
+import { Logger } from '@nestjs/common';
+import type { ServerEventName, UserSummary } from '@callgate/protocol';
+import type { CallHistoryService, FinishedCall } from '../calls/call-history.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { testConfig } from '../test-support';
+import { CallService } from './call.service';
+import { InMemoryCallSessionStore } from './in-memory-call-session.store';
+import { PresenceService } from './presence.service';
+import { SignalingEmitter } from './signaling-emitter';
+import { SignalingError } from './signaling-error';
+import type { SocketIdentity } from './socket-session';
+
+interface Sent {
+  to: string;
+  event: ServerEventName;
+  payload: unknown;
+}
+
+/** Resolves user rooms to the sockets PresenceService knows, like socket.io would. */
+class RecordingEmitter extends SignalingEmitter {
+  readonly sent: Sent[] = [];
+  constructor(private readonly presence: PresenceService) {
+    super();
+  }
+  override toUser(
+    userId: string,
+    event: ServerEventName,
+    payload: unknown,
+    exceptSocketId?: string,
+  ): void {
+    for (const socketId of this.presence.socketIds(userId)) {
+      if (socketId !== exceptSocketId) this.sent.push({ to: socketId, event, payload });
+    }
+  }
+  override toSocket(socketId: string, event: ServerEventName, payload: unknown): void {
+    this.sent.push({ to: socketId, event, payload });
+  }
+  take(): Sent[] {
+    return this.sent.splice(0);
+  }
+}
+
+const alice: UserSummary = {
+  id: '00000000-0000-4000-8000-00000000000a',
+  username: 'alice',
+  displayName: 'Alice',
+};
+const bob: UserSummary = {
+  id: '00000000-0000-4000-8000-00000000000b',
+  username: 'bob',
+  displayName: 'Bob',
+};
+const carol: UserSummary = {
+  id: '00000000-0000-4000-8000-00000000000c',
+  username: 'carol',
+  displayName: 'Carol',
+};
+
+const RING_MS = 5000;
+const GRACE_MS = 500;
+
+describe('CallService (call state machine)', () => {
+  let presence: PresenceService;
+  let emitter: RecordingEmitter;
+  let recorded: FinishedCall[];
+  let service: CallService;
+
+  function connect(user: UserSummary, socketId: string): SocketIdentity {
+    presence.connect(user, socketId);
+    return { userId: user.id, socketId, summary: user };
+  }
+
+  async function disconnect(who: SocketIdentity): Promise<void> {
+    presence.disconnect(who.userId, who.socketId);
+    await service.socketDisconnected(who, presence.socketIds(who.userId).length);
+  }
+
+  async function expectRefusal(work: Promise<unknown>, code: string): Promise<void> {
+    await expect(work).rejects.toBeInstanceOf(SignalingError);
+    await expect(work).rejects.toMatchObject({ code });
+  }
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    presence = new PresenceService();
+    emitter = new RecordingEmitter(presence);
+    recorded = [];
+    const history = {
+      record: (call: FinishedCall) => recorded.push(call),
+    } as unknown as CallHistoryService;
+    service = new CallService(
+      new InMemoryCallSessionStore(),
+      testConfig({ RING_TIMEOUT_MS: String(RING_MS), RECONNECT_GRACE_MS: String(GRACE_MS) }),
+      presence,
+      emitter,
+      history,
+      new MetricsService(),
+    );
+  });
+
+  afterEach(() => {
+    service.onModuleDestroy();
+    jest.useRealTimers();
+  });
+
+  it('rings every tab of the callee, connects the first tab to accept, ends the others', async () => {
+    const a = connect(alice, 'a1');
+    const b1 = connect(bob, 'b1');
+    const b2 = connect(bob, 'b2');
+    const { callId } = await service.invite(a, bob.id);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice } },
+      { to: 'b2', event: 'call:incoming', payload: { callId, from: alice } },
+    ]);
+    await service.accept(b2, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
+      { to: 'b2', event: 'call:accepted', payload: { callId, role: 'callee' } },
+      { to: 'b1', event: 'call:ended', payload: { callId, reason: 'answered_elsewhere' } },
+    ]);
+    await expectRefusal(service.accept(b1, callId), 'conflict');
+  });
+
+  it('relays signals only between the two tabs that carry the call', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const bOther = connect(bob, 'b2');
+    const c = connect(carol, 'c1');
+    const { callId } = await service.invite(a, bob.id);
+    await expectRefusal(
+      service.signal(a, { callId, description: { type: 'offer', sdp: 'v=0' } }),
+      'conflict',
+    );
+    await service.accept(b, callId);
+    emitter.take();
+
+    await service.signal(a, { callId, description: { type: 'offer', sdp: 'v=0' } });
+    await service.signal(b, {
+      callId,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' },
+    });
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      {
+        to: 'b1',
+        event: 'signal',
+        payload: { callId, from: alice.id, description: { type: 'offer', sdp: 'v=0' } },
+      },
+      {
+        to: 'a1',
+        event: 'signal',
+        payload: {
+          callId,
+          from: bob.id,
+          candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' },
+        },
+      },
+      { to: 'a1', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+
+    await expectRefusal(
+      service.signal(c, { callId, description: { type: 'offer', sdp: 'x' } }),
+      'forbidden',
+    );
+    await expectRefusal(service.signal(bOther, { callId, candidate: null }), 'forbidden');
+    await expectRefusal(service.hangup(c, callId), 'forbidden');
+    await expectRefusal(service.accept(c, callId), 'forbidden');
+    expect(emitter.take()).toEqual([]);
+  });
+
+  it('hangup of an answered call ends it for both with "hangup" and records it', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    await service.hangup(b, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:ended', payload: { callId, reason: 'hangup' } },
+      { to: 'b1', event: 'call:ended', payload: { callId, reason: 'hangup' } },
+    ]);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      id: callId,
+      callerId: alice.id,
+      calleeId: bob.id,
+      reason: 'hangup',
+    });
+    expect(recorded[0]!.answeredAt).not.toBeNull();
+    await expectRefusal(service.hangup(a, callId), 'not_found');
+  });
+
+  it('decline by the callee ends the ringing call with "declined"', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await expectRefusal(service.decline(a, callId), 'forbidden');
+    await service.decline(b, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:ended', payload: { callId, reason: 'declined' } },
+      { to: 'b1', event: 'call:ended', payload: { callId, reason: 'declined' } },
+    ]);
+    expect(recorded[0]).toMatchObject({ reason: 'declined', answeredAt: null });
+  });
+
+  it('the caller hanging up while it rings is "cancelled"', async () => {
+    const a = connect(alice, 'a1');
+    connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await service.hangup(a, callId);
+    expect(emitter.take().map((sent) => [sent.to, sent.payload])).toEqual([
+      ['a1', { callId, reason: 'cancelled' }],
+      ['b1', { callId, reason: 'cancelled' }],
+    ]);
+  });
+
+  it('an unanswered call ends with "timeout" after the ring timeout and is recorded', async () => {
+    const a = connect(alice, 'a1');
+    connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await jest.advanceTimersByTimeAsync(RING_MS - 1);
+    expect(emitter.take()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(emitter.take().map((sent) => [sent.to, sent.event, sent.payload])).toEqual([
+      ['a1', 'call:ended', { callId, reason: 'timeout' }],
+      ['b1', 'call:ended', { callId, reason: 'timeout' }],
+    ]);
+    expect(recorded[0]).toMatchObject({ reason: 'timeout', answeredAt: null });
+  });
+
+  it('inviting someone who is in another call gives the caller "busy"', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const c = connect(carol, 'c1');
+    const first = await service.invite(a, bob.id);
+    await service.accept(b, first.callId);
+    emitter.take();
+    const { callId } = await service.invite(c, bob.id);
+    expect(callId).not.toBe(first.callId);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(emitter.take()).toEqual([
+      { to: 'c1', event: 'call:ended', payload: { callId, reason: 'busy' } },
+    ]);
+    expect(recorded[0]).toMatchObject({
+      id: callId,
+      callerId: carol.id,
+      calleeId: bob.id,
+      reason: 'busy',
+    });
+    // Bob's call is untouched.
+    await service.signal(a, { callId: first.callId, candidate: null });
+    expect(emitter.take()).toHaveLength(1);
+  });
+
+  it('crossing invites between the same two people become one call', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const fromAlice = service.invite(a, bob.id);
+    const fromBob = service.invite(b, alice.id);
+    const [first, second] = await Promise.all([fromAlice, fromBob]);
+    expect(second.callId).toBe(first.callId);
+    const callId = first.callId;
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice } },
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
+      { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
+    ]);
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+  });
+
+  it('refuses calling yourself, offline people, and a second call', async () => {
+    const a = connect(alice, 'a1');
+    connect(bob, 'b1');
+    await expectRefusal(service.invite(a, alice.id), 'invalid_payload');
+    await expectRefusal(service.invite(a, carol.id), 'not_found');
+    await service.invite(a, bob.id);
+    connect(carol, 'c1');
+    await expectRefusal(service.invite(a, carol.id), 'conflict');
+    await expectRefusal(service.accept(a, '11111111-1111-4111-8111-111111111111'), 'not_found');
+  });
+
+  it('a member whose call tab drops is "disconnected" after the grace period', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    await disconnect(b);
+    await expectRefusal(service.signal(a, { callId, candidate: null }), 'conflict');
+    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
+    ]);
+    expect(recorded[0]).toMatchObject({ reason: 'disconnected' });
+  });
+
+  it('a member who reconnects within the grace period resumes the call on the new socket', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    await disconnect(a);
+    await jest.advanceTimersByTimeAsync(GRACE_MS - 100);
+    const aAgain = connect(alice, 'a2');
+    await service.socketConnected(aAgain);
+    expect(emitter.take()).toEqual([
+      {
+        to: 'a2',
+        event: 'call:resume',
+        payload: { callId, peer: bob, role: 'caller', phase: 'active' },
+      },
+    ]);
+    await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
+    expect(emitter.take()).toEqual([]);
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      { to: 'a2', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+  });
+
+  it('a new tab of a user whose call lives in another tab gets nothing; a ringing callee tab is told', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    const b2 = connect(bob, 'b2');
+    await service.socketConnected(b2);
+    expect(emitter.take()).toEqual([
+      {
+        to: 'b2',
+        event: 'call:resume',
+        payload: { callId, peer: alice, role: 'callee', phase: 'ringing' },
+      },
+    ]);
+    await service.accept(b, callId);
+    emitter.take();
+    await service.socketConnected(connect(alice, 'a3'));
+    expect(emitter.take()).toEqual([]);
+  });
+
+  it('a ringing callee whose every tab drops gets the grace period, then "disconnected"', async () => {
+    const a = connect(alice, 'a1');
+    const b1 = connect(bob, 'b1');
+    const b2 = connect(bob, 'b2');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await disconnect(b1);
+    await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
+    expect(emitter.take()).toEqual([]);
+    await disconnect(b2);
+    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
+    ]);
+  });
+});
