@@ -1,19 +1,20 @@
-/** Unit tests of the web client: jsdom, zoneless Angular, protocol mapped to its source. */
+/**
+ * Unit tests of the web client: jsdom, zoneless Angular, protocol mapped to its source.
+ * ESM preset: tools/jest.mjs runs Jest with VM modules, under which Angular's .mjs
+ * packages load as real ES modules.
+ */
+const { createEsmPreset } = require('jest-preset-angular/presets');
+
+const preset = createEsmPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
+
 module.exports = {
+  ...preset,
   displayName: 'web',
   rootDir: __dirname,
-  preset: 'jest-preset-angular',
-  testEnvironment: 'jsdom',
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  transform: {
-    '^.+\\.(ts|js|mjs|html|svg)$': [
-      'jest-preset-angular',
-      { tsconfig: '<rootDir>/tsconfig.json', stringifyContentPathRegex: '\\.(html|svg)$' },
-    ],
-  },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
   moduleNameMapper: {
+    ...preset.moduleNameMapper,
     '^@callgate/protocol$': '<rootDir>/../protocol/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
