@@ -8,7 +8,7 @@ import { mintAccessToken } from './tokens.ts';
 import { startPostgres } from './postgres.ts';
 import { startProcess } from './process.ts';
 import type { BenchmarkContext } from './result.ts';
-import { waitForHttp, type ServerOptions, type SignalingServer } from './servers.ts';
+import { freePort, waitForHttp, type ServerOptions, type SignalingServer } from './servers.ts';
 
 export interface GatewayServer extends SignalingServer {
   jwtSecret: string;
@@ -47,6 +47,7 @@ export async function startGatewayServer(
   options: GatewayOptions,
 ): Promise<GatewayServer> {
   const entry = gatewayEntry(context.repoRoot);
+  const port = options.port ?? (await freePort());
   const db = await startPostgres();
   const jwtSecret = randomBytes(32).toString('base64url');
   const turnSecret = randomBytes(32).toString('base64url');
@@ -55,7 +56,7 @@ export async function startGatewayServer(
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      PORT: String(options.port),
+      PORT: String(port),
       DATABASE_URL: db.url,
       JWT_SECRET: jwtSecret,
       TURN_SECRETS: turnSecret,
@@ -65,9 +66,14 @@ export async function startGatewayServer(
       ...options.env,
     },
   });
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/api/health`, 90_000);
+    await Promise.race([
+      waitForHttp(`${url}/api/health`, 90_000),
+      proc.exited.then((code) => {
+        throw new Error(`gateway exited with ${code}`);
+      }),
+    ]);
   } catch (error) {
     await proc.stop();
     await db.stop();

@@ -6,7 +6,7 @@ import { sleep } from './time.ts';
 export interface StartedProcess {
   child: ChildProcess;
   pid: number;
-  /** Collected stdout+stderr (last 200 kB), for diagnostics. */
+  /** Collected stdout+stderr (first 20 kB and last 200 kB), for diagnostics. */
   output: () => string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
@@ -36,9 +36,12 @@ export function startProcess(
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The start of the output (inspector URL, start-up errors) is kept whatever follows.
+  let head = '';
   let buffer = '';
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString();
+    if (head.length < 20_000) head += text.slice(0, 20_000 - head.length);
     buffer = (buffer + text).slice(-200_000);
     if (options.echo) {
       for (const line of text.split('\n')) if (line.trim()) console.log(`${options.echo} ${line}`);
@@ -61,7 +64,7 @@ export function startProcess(
       await exited;
     }
   });
-  return { child, pid, output: () => buffer, exited, stop };
+  return { child, pid, output: () => `${head}\n…\n${buffer}`, exited, stop };
 }
 
 /** Resident set size of a process in bytes, from /proc/<pid>/status. */

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startProcess, type StartedProcess } from './process.ts';
 import { waitFor } from './time.ts';
@@ -15,11 +16,25 @@ export interface SignalingServer {
 }
 
 export interface ServerOptions {
-  port: number;
+  /** Listening port; a free one is picked when omitted. */
+  port?: number;
   /** taskset CPU list. */
   cpus?: string;
   /** Extra `node` flags, e.g. --inspect=127.0.0.1:0 --expose-gc --cpu-prof. */
   nodeArgs?: string[];
+}
+
+/** A TCP port nobody listens on right now (other people's servers run on this machine too). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Waits until `url` answers HTTP (any status). */
@@ -40,15 +55,16 @@ export async function startBaselineRelay(
   repoRoot: string,
   options: ServerOptions,
 ): Promise<SignalingServer> {
+  const port = options.port ?? (await freePort());
   const proc = startProcess(
     process.execPath,
     [...(options.nodeArgs ?? []), join(repoRoot, 'bench/src/baseline/relay-server.ts')],
     {
       cpus: options.cpus,
-      env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     },
   );
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(url, 30_000);
   } catch (error) {

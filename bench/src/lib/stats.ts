@@ -51,3 +51,7 @@ export function linearFit(points: readonly (readonly [number, number])[]): {
   const r2 = sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
   return { slope, intercept, r2 };
 }
+
+export function median(sample: readonly number[]): number {
+  return percentile(sample, 50);
+}

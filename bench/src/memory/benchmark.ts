@@ -178,7 +178,6 @@ export const memoryBenchmark: Benchmark = {
     const nodeArgs = ['--inspect=127.0.0.1:0'];
 
     const baselineServer = await startBaselineRelay(context.repoRoot, {
-      port: 4200,
       cpus: SERVER_CPU,
       nodeArgs,
     });
@@ -189,7 +188,6 @@ export const memoryBenchmark: Benchmark = {
       await baselineServer.stop();
     }
     const gatewayServer = await startGatewayServer(context, {
-      port: 3200,
       cpus: SERVER_CPU,
       nodeArgs,
     });

@@ -131,7 +131,6 @@ export const signalingBenchmark: Benchmark = {
     const users = quick ? 200 : 1200;
 
     const baseline = await startBaselineRelay(context.repoRoot, {
-      port: 4100,
       cpus: SERVER_CPU,
       nodeArgs: ['--inspect=127.0.0.1:0'],
     });
@@ -144,7 +143,6 @@ export const signalingBenchmark: Benchmark = {
     const half = base.sustained / 2;
 
     const gateway = await startGatewayServer(context, {
-      port: 3100,
       cpus: SERVER_CPU,
       nodeArgs: ['--inspect=127.0.0.1:0'],
     });
