@@ -156,15 +156,13 @@ describe('AuthService token refresh flow', () => {
 
   it('turns a refused sign-in into the server’s sentence', async () => {
     const attempt = firstValueFrom(auth.login({ username: 'alice', password: 'wrong password' }));
-    backend
-      .expectOne('/api/auth/login')
-      .flush(
-        {
-          statusCode: 401,
-          error: { code: 'unauthorized', message: 'Wrong username or password.' },
-        },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    backend.expectOne('/api/auth/login').flush(
+      {
+        statusCode: 401,
+        error: { code: 'unauthorized', message: 'Wrong username or password.' },
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await expect(attempt).rejects.toMatchObject({
       code: 'unauthorized',
       message: 'Wrong username or password.',
