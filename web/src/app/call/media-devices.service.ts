@@ -50,6 +50,11 @@ export class MediaDevicesService {
     ]) {
       try {
         const stream = await navigator.mediaDevices.getUserMedia(constraints);
+        // Remember what the browser picked, so the device picker shows the device in use.
+        this.cameraId.set(stream.getVideoTracks()[0]?.getSettings().deviceId ?? this.cameraId());
+        this.microphoneId.set(
+          stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.microphoneId(),
+        );
         void this.refresh();
         return {
           stream,
