@@ -6,7 +6,6 @@ import cookieParser from 'cookie-parser';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
-import { createRestValidationPipe } from './common/rest-validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { MetricsService } from './metrics/metrics.service';
@@ -28,7 +27,6 @@ export async function createGateway(
   app.disable('x-powered-by');
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
-  app.useGlobalPipes(createRestValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
   app.useWebSocketAdapter(new IoAdapter(app));
   app.enableShutdownHooks();

@@ -87,7 +87,12 @@ describe('gateway TURN credentials against a real coturn 4.6', () => {
       coturnIp,
     ]);
     expect(result.output).not.toMatch(/Cannot complete Allocation/);
-    expect(result.output).toMatch(/tot_recv_msgs=2/);
+    // Every message sent through the relay came back (the count varies with coturn's session layout).
+    const totals = /start_mclient: tot_send_msgs=(\d+), tot_recv_msgs=(\d+)/.exec(result.output);
+    expect(totals).not.toBeNull();
+    expect(Number(totals![1])).toBeGreaterThan(0);
+    expect(totals![2]).toBe(totals![1]);
+    expect(result.output).toMatch(/Total lost packets 0 /);
     expect(result.exitCode).toBe(0);
   });
 

@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -14,11 +24,13 @@ import type { Request, Response } from 'express';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
+import { RestValidationPipe } from '../common/rest-validation.pipe';
 import { AuthService, type IssuedSession } from './auth.service';
 import { AuthSessionDto, LoginDto, RegisterDto } from './dto/auth.dto';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie';
 
 @ApiTags('auth')
+@UsePipes(RestValidationPipe)
 @Controller('auth')
 export class AuthController {
   constructor(

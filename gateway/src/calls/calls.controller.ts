@@ -1,13 +1,15 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
+import { RestValidationPipe } from '../common/rest-validation.pipe';
 import { CallHistoryService } from './call-history.service';
 import { CallHistoryDto, RecentCallsQueryDto } from './dto/call-history.dto';
 
 @ApiTags('calls')
 @ApiBearerAuth()
 @UseGuards(AccessTokenGuard)
+@UsePipes(RestValidationPipe)
 @Controller('calls')
 export class CallsController {
   constructor(private readonly history: CallHistoryService) {}

@@ -1,5 +1,10 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { type ApiErrorResponse, type ErrorCode, ErrorCode as Codes } from '@callgate/protocol';
+import {
+  type ApiErrorResponse,
+  type ErrorBody,
+  type ErrorCode,
+  ErrorCode as Codes,
+} from '@callgate/protocol';
 
 /** A REST error with a contract error code; rendered as {@link ApiErrorResponse}. */
 export class ApiError extends HttpException {
@@ -11,7 +16,11 @@ export class ApiError extends HttpException {
     readonly headers: Record<string, string> = {},
   ) {
     super({ statusCode: status, error: { code, message } } satisfies ApiErrorResponse, status);
+    this.body = { code, message };
   }
+
+  /** The `{ code, message }` a client sees. */
+  readonly body: ErrorBody;
 
   static invalidPayload(message: string): ApiError {
     return new ApiError(HttpStatus.BAD_REQUEST, Codes.InvalidPayload, message);

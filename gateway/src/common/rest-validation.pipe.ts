@@ -1,13 +1,20 @@
-import { ValidationPipe } from '@nestjs/common';
+import { Injectable, ValidationPipe } from '@nestjs/common';
 import { ApiError } from './api-error';
 import { describeValidationErrors } from './validation';
 
-/** Global REST pipe: unknown fields are rejected, failures become `invalid_payload` 400s. */
-export function createRestValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => ApiError.invalidPayload(describeValidationErrors(errors)),
-  });
+/**
+ * REST body/query validation: unknown fields are rejected, failures become
+ * `invalid_payload` 400s. Applied per controller, not globally: global pipes would also
+ * run on socket handlers, which have their own pipe and error channel (acks).
+ */
+@Injectable()
+export class RestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => ApiError.invalidPayload(describeValidationErrors(errors)),
+    });
+  }
 }

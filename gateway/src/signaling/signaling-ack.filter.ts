@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { type AckError, type ErrorBody, ErrorCode, isErrorCode } from '@callgate/protocol';
+import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
@@ -42,6 +43,7 @@ export class SignalingAckFilter implements ExceptionFilter {
         message: typeof error === 'string' ? error : exception.message,
       };
     }
+    if (exception instanceof ApiError) return exception.body;
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );

@@ -1,7 +1,8 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
+import { RestValidationPipe } from '../common/rest-validation.pipe';
 import { ContactListDto, ContactQueryDto, CurrentUserDto } from './dto/user.dto';
 import { toCurrentUser, UsersService } from './users.service';
 
@@ -9,6 +10,7 @@ import { toCurrentUser, UsersService } from './users.service';
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ApiErrorResponseDto })
 @UseGuards(AccessTokenGuard)
+@UsePipes(RestValidationPipe)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
