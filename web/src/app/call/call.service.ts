@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type CallEnded,
@@ -43,6 +43,13 @@ import { TurnCredentialsService } from './turn-credentials.service';
 /** Give up when media has not (re)connected within this long. */
 export const MEDIA_TIMEOUT_MS = 30_000;
 
+/** Creates the RTCPeerConnection of a call; replaced by a fake in unit tests. */
+export const PEER_CONNECTION_FACTORY = new InjectionToken<
+  (configuration: RTCConfiguration) => RTCPeerConnection
+>('PEER_CONNECTION_FACTORY', {
+  factory: () => (configuration) => new RTCPeerConnection(configuration),
+});
+
 type LocalMedia = { stream: MediaStream | null; problem: string | null };
 
 function callIdOf(state: CallState): string | null {
@@ -59,6 +66,7 @@ export class CallService {
   private readonly turn = inject(TurnCredentialsService);
   private readonly settings = inject(SettingsService);
   private readonly media = inject(MediaDevicesService);
+  private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
   private readonly alert = new IncomingCallAlert();
   private readonly signals = new Subject<SignalRelayed>();
@@ -268,6 +276,7 @@ export class CallService {
       localStream: media.stream,
       send: (message) => this.sendSignal(callId, message),
       freshIceServers: () => this.turn.iceServers(),
+      createPeerConnection: this.createPeerConnection,
     });
     this.session = session;
     this.relayOnly.set(session.relayOnly);

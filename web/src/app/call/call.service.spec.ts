@@ -1,0 +1,228 @@
+import { TestBed } from '@angular/core/testing';
+import { jest } from '@jest/globals';
+import type { UserSummary } from '@callgate/protocol';
+import { Subject } from 'rxjs';
+
+import { SignalingClient } from '../signaling/signaling-client';
+import { MediaDevicesService } from './media-devices.service';
+import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
+import { TurnCredentialsService } from './turn-credentials.service';
+import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+import { SettingsService } from '../settings/settings.service';
+
+const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
+
+/** The socket as the call layer sees it: server events we push, client events we record. */
+class FakeSignaling {
+  private readonly subjects = new Map<string, Subject<unknown>>();
+  readonly sent: { event: string; payload: Record<string, unknown> }[] = [];
+  readonly answers = new Map<string, (payload: unknown) => unknown>();
+
+  on(event: string) {
+    return this.subject(event).asObservable();
+  }
+  push(event: string, payload: unknown): void {
+    this.subject(event).next(payload);
+  }
+  request(event: string, payload: Record<string, unknown>): Promise<unknown> {
+    this.sent.push({ event, payload });
+    const answer = this.answers.get(event);
+    return Promise.resolve(answer ? answer(payload) : { ok: true });
+  }
+  events(name: string) {
+    return this.sent.filter((s) => s.event === name).map((s) => s.payload);
+  }
+  private subject(event: string): Subject<unknown> {
+    let s = this.subjects.get(event);
+    if (!s) this.subjects.set(event, (s = new Subject()));
+    return s;
+  }
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+describe('CallService', () => {
+  let signaling: FakeSignaling;
+  let peers: FakeRtcPeer[];
+  let calls: CallService;
+  const iceServers = [
+    { urls: ['turn:turn.test:3478?transport=udp'], username: '1:u', credential: 'c' },
+  ];
+
+  beforeAll(() => {
+    (globalThis as { MediaStream?: unknown }).MediaStream = FakeMediaStream;
+  });
+
+  beforeEach(() => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    localStorage.clear();
+    signaling = new FakeSignaling();
+    peers = [];
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: SignalingClient, useValue: signaling },
+        {
+          provide: TurnCredentialsService,
+          useValue: { iceServers: jest.fn(async () => iceServers) },
+        },
+        {
+          provide: MediaDevicesService,
+          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+        },
+        {
+          provide: PEER_CONNECTION_FACTORY,
+          useValue: (c: RTCConfiguration) => {
+            const pc = new FakeRtcPeer(c);
+            peers.push(pc);
+            return pc as unknown as RTCPeerConnection;
+          },
+        },
+      ],
+    });
+    calls = TestBed.inject(CallService);
+  });
+
+  afterEach(() => {
+    calls.hangup();
+    jest.restoreAllMocks();
+  });
+
+  const state = () => calls.state();
+
+  it('shows "busy" when the gateway refuses the invite because the callee is in a call', async () => {
+    signaling.answers.set('call:invite', () => ({
+      ok: false,
+      error: { code: 'busy', message: 'Busy.' },
+    }));
+    await calls.call(bob);
+    expect(state()).toMatchObject({ name: 'ended', reason: 'busy', byMe: false, role: 'caller' });
+    expect(peers).toHaveLength(0);
+  });
+
+  it('rings with the call id from the ack, and ends as declined when the callee declines', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c1' }));
+    await calls.call(bob);
+    expect(state()).toMatchObject({ name: 'outgoing', callId: 'c1' });
+    signaling.push('call:ended', { callId: 'other', reason: 'declined' });
+    expect(state().name).toBe('outgoing');
+    signaling.push('call:ended', { callId: 'c1', reason: 'declined' });
+    expect(state()).toMatchObject({ name: 'ended', reason: 'declined', byMe: false });
+  });
+
+  it('cancelling while ringing sends call:hangup and ends as cancelled by me', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c1' }));
+    await calls.call(bob);
+    calls.hangup();
+    expect(signaling.events('call:hangup')).toEqual([{ callId: 'c1' }]);
+    expect(state()).toMatchObject({ name: 'ended', reason: 'cancelled', byMe: true });
+  });
+
+  it('cancelling before the invite was acknowledged hangs up once the id is known', async () => {
+    let release: (ack: unknown) => void = () => undefined;
+    signaling.answers.set('call:invite', () => new Promise((resolve) => (release = resolve)));
+    const placing = calls.call(bob);
+    await flush();
+    calls.hangup();
+    expect(state()).toMatchObject({ name: 'ended', reason: 'cancelled' });
+    release({ ok: true, callId: 'c9' });
+    await placing;
+    expect(signaling.events('call:hangup')).toEqual([{ callId: 'c9' }]);
+    expect(state()).toMatchObject({ name: 'ended', reason: 'cancelled' });
+  });
+
+  it('caller: accepted → impolite connection with fresh TURN servers → connected → peer hangs up', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c1' }));
+    await calls.call(bob);
+    signaling.push('call:accepted', { callId: 'c1' });
+    expect(state().name).toBe('connecting');
+    await flush();
+    expect(peers).toHaveLength(1);
+    const pc = peers[0]!;
+    expect(pc.configuration.iceServers).toEqual(iceServers);
+    expect(pc.configuration.iceTransportPolicy).toBe('all');
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    await flush();
+    expect(signaling.events('signal')).toContainEqual({
+      callId: 'c1',
+      description: { type: 'offer', sdp: 'offer' },
+    });
+    pc.become('connected');
+    expect(state().name).toBe('connected');
+    pc.become('disconnected');
+    expect(state().name).toBe('reconnecting');
+    pc.become('connected');
+    expect(state().name).toBe('connected');
+    signaling.push('call:ended', { callId: 'c1', reason: 'hangup' });
+    expect(state()).toMatchObject({ name: 'ended', reason: 'hangup', byMe: false });
+    expect(pc.closed).toBe(true);
+  });
+
+  it('callee: a signal that arrives before the connection exists is applied once it does, in order', async () => {
+    signaling.push('call:incoming', { callId: 'c2', from: bob });
+    expect(state()).toMatchObject({ name: 'incoming', callId: 'c2' });
+    const accepting = calls.accept();
+    // The caller's offer and a candidate race ahead of our connection.
+    signaling.push('signal', {
+      callId: 'c2',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'remote-offer' },
+    });
+    signaling.push('signal', {
+      callId: 'c2',
+      from: bob.id,
+      candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' },
+    });
+    await accepting;
+    await flush();
+    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2' }]);
+    const pc = peers[0]!;
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
+    expect(pc.candidates).toHaveLength(1);
+    expect(signaling.events('signal')).toContainEqual({
+      callId: 'c2',
+      description: { type: 'answer', sdp: 'answer' },
+    });
+    calls.hangup();
+    expect(signaling.events('call:hangup')).toEqual([{ callId: 'c2' }]);
+    expect(pc.closed).toBe(true);
+  });
+
+  it('uses iceTransportPolicy "relay" when Relay only is on', async () => {
+    TestBed.inject(SettingsService).setRelayOnly(true);
+    signaling.push('call:incoming', { callId: 'c3', from: bob });
+    await calls.accept();
+    await flush();
+    expect(peers[0]!.configuration.iceTransportPolicy).toBe('relay');
+    expect(calls.relayOnly()).toBe(true);
+  });
+
+  it('declining sends call:decline and ends as declined by me', () => {
+    signaling.push('call:incoming', { callId: 'c4', from: bob });
+    calls.decline();
+    expect(signaling.events('call:decline')).toEqual([{ callId: 'c4' }]);
+    expect(state()).toMatchObject({
+      name: 'ended',
+      reason: 'declined',
+      byMe: true,
+      role: 'callee',
+    });
+  });
+
+  it('a second incoming call while busy changes nothing (the gateway answers busy)', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c1' }));
+    await calls.call(bob);
+    signaling.push('call:incoming', { callId: 'c5', from: { ...bob, id: 'u-carol' } });
+    expect(state()).toMatchObject({ name: 'outgoing', callId: 'c1' });
+  });
+
+  it.each(['timeout', 'cancelled', 'answered_elsewhere'] as const)(
+    'an incoming call ended by the gateway (%s) stops ringing and says why',
+    (reason) => {
+      signaling.push('call:incoming', { callId: 'c6', from: bob });
+      signaling.push('call:ended', { callId: 'c6', reason });
+      expect(state()).toMatchObject({ name: 'ended', reason, role: 'callee', byMe: false });
+    },
+  );
+});

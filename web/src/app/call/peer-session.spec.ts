@@ -1,0 +1,103 @@
+import { jest } from '@jest/globals';
+
+import { DISCONNECTED_RESTART_MS, PeerSession } from './peer-session';
+import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+
+describe('PeerSession ICE restarts', () => {
+  const stale = [{ urls: ['turn:t:3478'], username: '100:u', credential: 'old' }];
+  const fresh = [{ urls: ['turn:t:3478'], username: '200:u', credential: 'new' }];
+  let pc: FakeRtcPeer;
+  let order: string[];
+  let session: PeerSession;
+
+  beforeAll(() => {
+    (globalThis as { MediaStream?: unknown }).MediaStream = FakeMediaStream;
+  });
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    order = [];
+    session = new PeerSession({
+      iceServers: stale,
+      relayOnly: false,
+      polite: true,
+      localStream: null,
+      send: () => undefined,
+      freshIceServers: async () => {
+        order.push('fetch credentials');
+        pc.calls.push('fetch credentials');
+        return fresh;
+      },
+      createPeerConnection: (c) => (pc = new FakeRtcPeer(c)) as unknown as RTCPeerConnection,
+    });
+  });
+
+  afterEach(() => {
+    session.close();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+
+  it('on failed: fetches fresh TURN credentials first, applies them, then restarts ICE', async () => {
+    pc.become('failed');
+    await settle();
+    expect(pc.calls).toEqual(['fetch credentials', 'setConfiguration', 'restartIce']);
+    expect(pc.configuration.iceServers).toEqual(fresh);
+  });
+
+  it('on disconnected: waits about 2 s, then restarts if still disconnected', async () => {
+    pc.become('disconnected');
+    jest.advanceTimersByTime(DISCONNECTED_RESTART_MS - 1);
+    await settle();
+    expect(pc.calls).toEqual([]);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(pc.calls).toEqual(['fetch credentials', 'setConfiguration', 'restartIce']);
+  });
+
+  it('on disconnected that recovers within 2 s: no restart', async () => {
+    pc.become('disconnected');
+    jest.advanceTimersByTime(1000);
+    pc.become('connected');
+    jest.advanceTimersByTime(5000);
+    await settle();
+    expect(pc.calls).toEqual([]);
+    expect(order).toEqual([]);
+  });
+
+  it('close() closes the connection and ignores later state changes', async () => {
+    const states: string[] = [];
+    session.connectionState$.subscribe((s) => states.push(s));
+    session.close();
+    expect(pc.closed).toBe(true);
+    pc.become('failed');
+    await settle();
+    expect(pc.calls).toEqual([]);
+    expect(states).toEqual(['new', 'closed']);
+  });
+
+  it('negotiates audio and video even without local media (receive only)', () => {
+    const kinds: string[] = [];
+    const probe = new PeerSession({
+      iceServers: stale,
+      relayOnly: true,
+      polite: false,
+      localStream: null,
+      send: () => undefined,
+      freshIceServers: async () => fresh,
+      createPeerConnection: (c) => {
+        const fake = new FakeRtcPeer(c);
+        fake.addTransceiver = (kind: string) => void kinds.push(kind);
+        return fake as unknown as RTCPeerConnection;
+      },
+    });
+    expect(kinds).toEqual(['audio', 'video']);
+    expect(probe.relayOnly).toBe(true);
+    probe.close();
+  });
+});

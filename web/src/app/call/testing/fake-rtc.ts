@@ -1,0 +1,79 @@
+/** Test doubles for WebRTC objects jsdom does not have. Used by unit tests only. */
+
+/** Enough of RTCPeerConnection for the call layer: JSEP states, events, close. */
+export class FakeRtcPeer extends EventTarget {
+  signalingState: RTCSignalingState = 'stable';
+  connectionState: RTCPeerConnectionState = 'new';
+  localDescription: { type: RTCSdpType; sdp: string } | null = null;
+  remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
+  closed = false;
+  readonly candidates: RTCIceCandidateInit[] = [];
+  constructor(public configuration: RTCConfiguration) {
+    super();
+  }
+  addTrack(): void {}
+  addTransceiver(): void {}
+  getSenders(): RTCRtpSender[] {
+    return [];
+  }
+  getTransceivers(): RTCRtpTransceiver[] {
+    return [];
+  }
+  getConfiguration(): RTCConfiguration {
+    return this.configuration;
+  }
+  readonly calls: string[] = [];
+  setConfiguration(configuration: RTCConfiguration): void {
+    this.calls.push('setConfiguration');
+    this.configuration = configuration;
+  }
+  restartIce(): void {
+    this.calls.push('restartIce');
+  }
+  getStats(): Promise<Map<string, unknown>> {
+    return Promise.resolve(new Map());
+  }
+  async setLocalDescription(): Promise<void> {
+    if (this.signalingState === 'have-remote-offer') {
+      this.localDescription = { type: 'answer', sdp: 'answer' };
+      this.signalingState = 'stable';
+    } else {
+      this.localDescription = { type: 'offer', sdp: 'offer' };
+      this.signalingState = 'have-local-offer';
+    }
+  }
+  async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+    this.remoteDescription = { type: d.type, sdp: d.sdp ?? '' };
+    this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
+  async addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
+    if (!this.remoteDescription) throw new Error('no remote description');
+    this.candidates.push(c);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  become(state: RTCPeerConnectionState): void {
+    this.connectionState = state;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+export class FakeMediaStream {
+  private readonly tracks: MediaStreamTrack[];
+  constructor(tracks: MediaStreamTrack[] = []) {
+    this.tracks = [...tracks];
+  }
+  getTracks() {
+    return [...this.tracks];
+  }
+  getAudioTracks() {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks() {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(t: MediaStreamTrack) {
+    this.tracks.push(t);
+  }
+}
