@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import type { AppConfig } from './config/app-config';
 import { PinoLoggerService } from './logging/pino-logger.service';
+import { requestLogger } from './logging/request-logger';
 import { MetricsService } from './metrics/metrics.service';
 
 /**
@@ -25,6 +26,7 @@ export async function createGateway(
   app.useBodyParser('json', { limit: '16kb' });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(requestLogger(logger.pino));
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { CallEndReason, CallRecord } from '@callgate/protocol';
 import { DatabaseService } from '../database/database.service';
 
@@ -29,7 +29,7 @@ const MISSED_REASONS: readonly CallEndReason[] = ['timeout', 'cancelled'];
 
 /** Call history in PostgreSQL, written once per call when it ends. */
 @Injectable()
-export class CallHistoryService {
+export class CallHistoryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CallHistoryService.name);
   private readonly pending = new Set<Promise<void>>();
 
@@ -62,6 +62,11 @@ export class CallHistoryService {
       )
       .finally(() => this.pending.delete(write));
     this.pending.add(write);
+  }
+
+  /** Lets writes already under way finish before the pool closes. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.flush();
   }
 
   /** Resolves when every write started so far has finished (shutdown, tests). */

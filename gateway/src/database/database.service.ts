@@ -39,10 +39,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     await this.migrate(MIGRATIONS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     await this.pool.end();
+    this.logger.log(`Database pool closed${signal === undefined ? '' : ` (${signal})`}`);
   }
 
   async query<T extends QueryResultRow>(

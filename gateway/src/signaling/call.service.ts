@@ -31,6 +31,8 @@ export class CallService implements OnModuleDestroy {
   /** Grace timers by user id: that member's call tab is gone and may come back. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set at shutdown: sockets closing then must not arm new timers. */
+  private closed = false;
 
   constructor(
     @Inject(CALL_SESSION_STORE) private readonly store: CallSessionStore,
@@ -42,6 +44,7 @@ export class CallService implements OnModuleDestroy {
   ) {}
 
   onModuleDestroy(): void {
+    this.closed = true;
     for (const timer of [...this.ringTimers.values(), ...this.graceTimers.values()])
       clearTimeout(timer);
     this.ringTimers.clear();
@@ -188,7 +191,7 @@ export class CallService implements OnModuleDestroy {
       } else {
         lost = socketsLeft === 0;
       }
-      if (!lost) return;
+      if (!lost || this.closed) return;
       await this.store.save(session);
       this.clearGrace(who.userId);
       this.graceTimers.set(
