@@ -325,10 +325,21 @@ describe('a call between two people', () => {
     const c = await open(carol);
     const first = await answered(a, bob, b);
     const bobRings = collect(b, 'call:incoming');
+    // Callbacks (not promises) record the exact arrival order of the ack and call:ended.
+    const arrivals: string[] = [];
+    c.on('call:ended', (payload) => arrivals.push(`ended:${payload.reason}:${payload.callId}`));
     const ended = nextEvent(c, 'call:ended');
-    const callId = await invite(c, bob);
-    expect(callId).not.toBe(first);
+    const callId = await new Promise<string>((resolve, reject) => {
+      c.emit('call:invite', { to: bob.id }, (ack) => {
+        arrivals.push(`ack:${ack.ok ? ack.callId : ack.error.code}`);
+        if (ack.ok) resolve(ack.callId);
+        else reject(new Error(ack.error.message));
+      });
+    });
     expect(await ended).toEqual({ callId, reason: 'busy' });
+    // The ack (with the id) arrives before the call:ended that names it.
+    expect(arrivals).toEqual([`ack:${callId}`, `ended:busy:${callId}`]);
+    expect(callId).not.toBe(first);
     expect(bobRings).toEqual([]);
     // The first call is untouched.
     expect(await send(a, 'signal', { callId: first, candidate: null })).toEqual({ ok: true });
