@@ -1,0 +1,68 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { ApiError } from '../common/api-error';
+import { testConfig } from '../test-support';
+import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenService } from './access-token.service';
+
+const config = testConfig();
+const jwt = new JwtService({});
+const tokens = new AccessTokenService(jwt, config);
+const guard = new AccessTokenGuard(tokens);
+const USER_ID = '5b0f3c1e-2d4a-4e6b-8c9d-0e1f2a3b4c5d';
+
+function contextWith(authorization?: string): {
+  context: ExecutionContext;
+  request: { userId?: string };
+} {
+  const request: { headers: Record<string, string>; userId?: string } = {
+    headers: authorization === undefined ? {} : { authorization },
+  };
+  const context = {
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+  return { context, request };
+}
+
+async function refusal(authorization?: string): Promise<ApiError> {
+  try {
+    await guard.canActivate(contextWith(authorization).context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected the request to be refused');
+}
+
+describe('AccessTokenGuard', () => {
+  it('accepts a bearer access token and exposes the user id', async () => {
+    const { token } = await tokens.issue(USER_ID);
+    const { context, request } = contextWith(`Bearer ${token}`);
+    expect(await guard.canActivate(context)).toBe(true);
+    expect(request.userId).toBe(USER_ID);
+  });
+
+  it('answers 401 unauthorized without a bearer token or with a bad one', async () => {
+    for (const header of [undefined, 'Basic abc', 'Bearer', 'Bearer not-a-token']) {
+      const error = await refusal(header);
+      expect(error.getStatus()).toBe(401);
+      expect(error.code).toBe('unauthorized');
+    }
+  });
+
+  it('answers 401 token_expired for an expired token, so clients know to refresh', async () => {
+    const expired = jwt.sign(
+      {},
+      {
+        secret: config.jwt.secret,
+        subject: USER_ID,
+        issuer: 'callgate',
+        audience: 'callgate',
+        expiresIn: -1,
+      },
+    );
+    const error = await refusal(`Bearer ${expired}`);
+    expect(error.getStatus()).toBe(401);
+    expect(error.code).toBe('token_expired');
+  });
+});
