@@ -22,12 +22,14 @@ import { CallService } from './call.service';
         aria-labelledby="incoming-title"
         aria-describedby="incoming-caller"
         (keydown.escape)="calls.decline()"
+        (keydown.tab)="trapFocus($event)"
+        (keydown.shift.tab)="trapFocus($event)"
       >
         <h2 id="incoming-title">Incoming call</h2>
         <p id="incoming-caller" class="caller">{{ caller() }} is calling you</p>
         <div class="actions">
           <button #accept type="button" class="primary" (click)="calls.accept()">Accept</button>
-          <button type="button" class="danger" (click)="calls.decline()">Decline</button>
+          <button #decline type="button" class="danger" (click)="calls.decline()">Decline</button>
         </div>
       </div>
     </div>
@@ -75,6 +77,7 @@ import { CallService } from './call.service';
 export class IncomingCallDialogComponent {
   protected readonly calls = inject(CallService);
   private readonly acceptButton = viewChild.required<ElementRef<HTMLButtonElement>>('accept');
+  private readonly declineButton = viewChild.required<ElementRef<HTMLButtonElement>>('decline');
   protected readonly caller = computed(() => {
     const s = this.calls.state();
     return s.name === 'incoming' ? s.peer.displayName || s.peer.username : '';
@@ -82,5 +85,13 @@ export class IncomingCallDialogComponent {
 
   constructor() {
     afterNextRender(() => this.acceptButton().nativeElement.focus());
+  }
+
+  /** Keeps Tab inside the dialog (it is modal): Accept ⇄ Decline. */
+  protected trapFocus(event: Event): void {
+    event.preventDefault();
+    const accept = this.acceptButton().nativeElement;
+    const next = document.activeElement === accept ? this.declineButton() : this.acceptButton();
+    next.nativeElement.focus();
   }
 }

@@ -56,8 +56,40 @@ import { SettingsService } from './settings.service';
       cursor: pointer;
     }
     .switch input {
-      width: 2.5rem;
-      height: 1.4rem;
+      appearance: none;
+      position: relative;
+      flex: none;
+      width: 2.75rem;
+      height: 1.5rem;
+      min-height: 0;
+      padding: 0;
+      margin: 0;
+      border: none;
+      border-radius: 999px;
+      background: var(--border);
+      cursor: pointer;
+      transition: background 0.15s;
+    }
+    .switch input::before {
+      content: '';
+      position: absolute;
+      top: 0.15rem;
+      left: 0.15rem;
+      width: 1.2rem;
+      height: 1.2rem;
+      border-radius: 50%;
+      background: #fff;
+      box-shadow: 0 1px 2px rgb(0 0 0 / 0.3);
+      transition: transform 0.15s;
+    }
+    .switch input:checked {
+      background: var(--accent);
+    }
+    .switch input:checked::before {
+      transform: translateX(1.25rem);
+    }
+    code {
+      white-space: nowrap;
     }
     .help {
       color: var(--muted);
