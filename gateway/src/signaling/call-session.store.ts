@@ -1,4 +1,4 @@
-import type { CallPhase, UserSummary } from '@callgate/protocol';
+import type { CallPhase, CallResume, CallRole, UserSummary } from '@callgate/protocol';
 
 /**
  * One call between two people. A member's `…SocketId` is the one tab that carries the
@@ -32,3 +32,20 @@ export interface CallSessionStore {
 }
 
 export const CALL_SESSION_STORE = Symbol('CallSessionStore');
+
+/** The role `userId` plays in `session`, or undefined for an outsider. */
+export function roleOf(session: CallSession, userId: string): CallRole | undefined {
+  if (session.caller.id === userId) return 'caller';
+  if (session.callee.id === userId) return 'callee';
+  return undefined;
+}
+
+/** What a (re)connecting member needs to pick the call up again. */
+export function resumeOf(session: CallSession, role: CallRole): CallResume {
+  return {
+    callId: session.id,
+    peer: role === 'caller' ? session.callee : session.caller,
+    role,
+    phase: session.phase,
+  };
+}

@@ -3,14 +3,19 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import {
   type CallEndReason,
   CallEndReason as Reason,
-  type CallResume,
-  type CallRole,
   type SignalRelayed,
 } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CallHistoryService } from '../calls/call-history.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { CALL_SESSION_STORE, type CallSession, type CallSessionStore } from './call-session.store';
+import {
+  CALL_SESSION_STORE,
+  type CallSession,
+  type CallSessionStore,
+  resumeOf,
+  roleOf,
+} from './call-session.store';
+import { KeyedTimers } from './keyed-timers';
 import { PresenceService } from './presence.service';
 import { SignalingEmitter } from './signaling-emitter';
 import { SignalingError } from './signaling-error';
@@ -27,9 +32,10 @@ const CALL_GONE = 'This call has ended or never existed.';
 @Injectable()
 export class CallService implements OnModuleDestroy {
   private readonly logger = new Logger(CallService.name);
-  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
-  /** Grace timers by user id: that member's call tab is gone and may come back. */
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Ring timeouts by call id. */
+  private readonly ringing = new KeyedTimers();
+  /** Grace periods by user id: that member's call tab is gone and may come back. */
+  private readonly grace = new KeyedTimers();
   private queue: Promise<unknown> = Promise.resolve();
   /** Set at shutdown: sockets closing then must not arm new timers. */
   private closed = false;
@@ -45,10 +51,8 @@ export class CallService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.closed = true;
-    for (const timer of [...this.ringTimers.values(), ...this.graceTimers.values()])
-      clearTimeout(timer);
-    this.ringTimers.clear();
-    this.graceTimers.clear();
+    this.ringing.clearAll();
+    this.grace.clearAll();
   }
 
   invite(from: SocketIdentity, to: string): Promise<{ callId: string }> {
@@ -83,12 +87,8 @@ export class CallService implements OnModuleDestroy {
         return { callId: session.id };
       }
       await this.store.save(session);
-      this.ringTimers.set(
-        session.id,
-        setTimeout(
-          () => this.runTimer(() => this.onRingTimeout(session.id)),
-          this.config.signaling.ringTimeoutMs,
-        ),
+      this.ringing.set(session.id, this.config.signaling.ringTimeoutMs, () =>
+        this.runTimer(() => this.onRingTimeout(session.id)),
       );
       this.emitter.toUser(callee.id, 'call:incoming', { callId: session.id, from: from.summary });
       await this.refreshGauges();
@@ -158,7 +158,7 @@ export class CallService implements OnModuleDestroy {
       const session = await this.store.findByUser(who.userId);
       if (session === undefined) return;
       const role = roleOf(session, who.userId)!;
-      const inGrace = this.clearGrace(who.userId);
+      const inGrace = this.grace.clear(who.userId);
       if (session.phase === 'ringing' && role === 'callee') {
         this.emitter.toSocket(who.socketId, 'call:resume', resumeOf(session, role));
         return;
@@ -193,20 +193,15 @@ export class CallService implements OnModuleDestroy {
       }
       if (!lost || this.closed) return;
       await this.store.save(session);
-      this.clearGrace(who.userId);
-      this.graceTimers.set(
-        who.userId,
-        setTimeout(
-          () => this.runTimer(() => this.onGraceExpired(session.id, who.userId)),
-          this.config.signaling.reconnectGraceMs,
-        ),
+      this.grace.set(who.userId, this.config.signaling.reconnectGraceMs, () =>
+        this.runTimer(() => this.onGraceExpired(session.id)),
       );
     });
   }
 
   private async acceptSession(session: CallSession, who: SocketIdentity): Promise<void> {
-    this.clearRingTimer(session.id);
-    this.clearGrace(who.userId);
+    this.ringing.clear(session.id);
+    this.grace.clear(who.userId);
     session.phase = 'active';
     session.answeredAt = new Date().toISOString();
     session.calleeSocketId = who.socketId;
@@ -235,22 +230,20 @@ export class CallService implements OnModuleDestroy {
   }
 
   private async onRingTimeout(callId: string): Promise<void> {
-    this.ringTimers.delete(callId);
     const session = await this.store.get(callId);
     if (session?.phase === 'ringing') await this.end(session, Reason.Timeout);
   }
 
-  private async onGraceExpired(callId: string, userId: string): Promise<void> {
-    this.graceTimers.delete(userId);
+  private async onGraceExpired(callId: string): Promise<void> {
     const session = await this.store.get(callId);
     if (session !== undefined) await this.end(session, Reason.Disconnected);
   }
 
   private async end(session: CallSession, reason: CallEndReason): Promise<void> {
     await this.store.delete(session.id);
-    this.clearRingTimer(session.id);
-    this.clearGrace(session.caller.id);
-    this.clearGrace(session.callee.id);
+    this.ringing.clear(session.id);
+    this.grace.clear(session.caller.id);
+    this.grace.clear(session.callee.id);
     this.finish(session, reason);
     await this.refreshGauges();
   }
@@ -284,20 +277,6 @@ export class CallService implements OnModuleDestroy {
     return session;
   }
 
-  private clearRingTimer(callId: string): void {
-    clearTimeout(this.ringTimers.get(callId));
-    this.ringTimers.delete(callId);
-  }
-
-  /** Cancels `userId`'s grace period; true when one was running. */
-  private clearGrace(userId: string): boolean {
-    const timer = this.graceTimers.get(userId);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
-    this.graceTimers.delete(userId);
-    return true;
-  }
-
   private async refreshGauges(): Promise<void> {
     const counts = await this.store.countByPhase();
     this.metrics.activeCalls.set({ phase: 'ringing' }, counts.ringing);
@@ -316,19 +295,4 @@ export class CallService implements OnModuleDestroy {
     this.queue = result.catch(() => undefined);
     return result;
   }
-}
-
-function roleOf(session: CallSession, userId: string): CallRole | undefined {
-  if (session.caller.id === userId) return 'caller';
-  if (session.callee.id === userId) return 'callee';
-  return undefined;
-}
-
-function resumeOf(session: CallSession, role: CallRole): CallResume {
-  return {
-    callId: session.id,
-    peer: role === 'caller' ? session.callee : session.caller,
-    role,
-    phase: session.phase,
-  };
 }
