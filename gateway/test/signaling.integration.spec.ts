@@ -569,3 +569,26 @@ describe('metrics after real traffic', () => {
     );
   });
 });
+
+describe('graceful shutdown', () => {
+  it('closes live sockets and stops answering HTTP', async () => {
+    const own = await startGateway(postgres.getConnectionUri());
+    const user = await registerUser(own.baseUrl, 'shutdown');
+    const socket = connectSocket(own.baseUrl, user.token);
+    try {
+      await connected(socket);
+      const gone = new Promise<string>((resolve) =>
+        socket.once('disconnect', (reason) => resolve(reason)),
+      );
+      await own.close();
+      expect(['transport close', 'io server disconnect']).toContain(await gone);
+      const health = await fetch(`${own.baseUrl}/api/health`).then(
+        () => 'answered',
+        () => 'refused',
+      );
+      expect(health).toBe('refused');
+    } finally {
+      socket.disconnect();
+    }
+  });
+});
