@@ -226,3 +226,47 @@ describe('CallService', () => {
     },
   );
 });
+
+describe('CallService resume after reconnect', () => {
+  let signaling: FakeSignaling;
+  let calls: CallService;
+
+  beforeEach(() => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    signaling = new FakeSignaling();
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: SignalingClient, useValue: signaling },
+        { provide: TurnCredentialsService, useValue: { iceServers: jest.fn(async () => []) } },
+        {
+          provide: MediaDevicesService,
+          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+        },
+      ],
+    });
+    calls = TestBed.inject(CallService);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('shows a still-ringing incoming call again', () => {
+    signaling.push('call:resume', { callId: 'r1', peer: bob, role: 'callee', phase: 'ringing' });
+    expect(calls.state()).toMatchObject({ name: 'incoming', callId: 'r1' });
+  });
+
+  it('never hangs up a live call it has no media for on its own; the person can end it', () => {
+    signaling.push('call:resume', { callId: 'r2', peer: bob, role: 'caller', phase: 'active' });
+    expect(calls.state().name).toBe('idle');
+    expect(signaling.events('call:hangup')).toEqual([]);
+    expect(calls.elsewhere()?.callId).toBe('r2');
+    calls.endCallElsewhere();
+    expect(signaling.events('call:hangup')).toEqual([{ callId: 'r2' }]);
+    expect(calls.elsewhere()).toBeNull();
+  });
+
+  it('forgets the call elsewhere when the gateway ends it', () => {
+    signaling.push('call:resume', { callId: 'r3', peer: bob, role: 'callee', phase: 'active' });
+    signaling.push('call:ended', { callId: 'r3', reason: 'hangup' });
+    expect(calls.elsewhere()).toBeNull();
+  });
+});

@@ -86,12 +86,14 @@ export class CallService {
   readonly relayOnly = signal(false);
   readonly stats = signal<StatsSample | null>(null);
   readonly statsHistory = signal<readonly StatsSample[]>([]);
+  /** A call of ours the gateway knows about but this tab has no media for. */
+  readonly elsewhere = signal<CallResume | null>(null);
 
   constructor() {
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
     this.signaling.on('call:accepted').subscribe((p) => void this.onAccepted(p.callId));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
-    this.signaling.on('call:resume').subscribe((p) => void this.onResume(p));
+    this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('signal').subscribe((s) => {
       if (s.callId === callIdOf(this.machine.state) && this.machine.busy) this.signals.next(s);
     });
@@ -236,23 +238,29 @@ export class CallService {
   }
 
   private onEnded(ended: CallEnded): void {
+    if (this.elsewhere()?.callId === ended.callId) this.elsewhere.set(null);
     if (callIdOf(this.machine.state) === ended.callId) this.finish(ended.reason, false);
   }
 
-  private async onResume(resume: CallResume): Promise<void> {
+  private onResume(resume: CallResume): void {
     const state = this.machine.state;
     if (callIdOf(state) === resume.callId && this.machine.busy) return; // the call carried on
     if (this.machine.busy) return;
     if (resume.phase === 'ringing' && resume.role === 'callee') {
       this.onIncoming({ callId: resume.callId, from: resume.peer });
-    } else if (resume.phase === 'ringing') {
-      this.reset();
-      this.machine.setState({ name: 'outgoing', callId: resume.callId, peer: resume.peer });
-      this.localMedia = this.openMedia();
-    } else {
-      // The media of a live call lived in the page that was reloaded; end it cleanly.
-      this.emit('call:hangup', resume.callId);
+      return;
     }
+    // The media of this call lives in another tab, or lived in a page that was reloaded.
+    // Hanging up here could cut a live call in another tab, so the person decides.
+    this.elsewhere.set(resume);
+  }
+
+  /** Ends a call this tab has no media for (see {@link elsewhere}). */
+  endCallElsewhere(): void {
+    const call = this.elsewhere();
+    if (!call) return;
+    this.emit('call:hangup', call.callId);
+    this.elsewhere.set(null);
   }
 
   private async startSession(callId: string, polite: boolean): Promise<void> {
