@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,8 +15,11 @@ export interface TestCertificates {
  * IP SANs). The key is world-readable on purpose: coturn reads it as `nobody`, and the
  * directory exists only for one test run.
  */
-export function createTestCertificates(names: readonly string[]): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'callgate-e2e-certs-'));
+export function createTestCertificates(
+  names: readonly string[],
+  dir = mkdtempSync(join(tmpdir(), 'callgate-e2e-certs-')),
+): TestCertificates {
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
   const run = (args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

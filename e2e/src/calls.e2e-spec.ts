@@ -1,0 +1,79 @@
+/**
+ * Callgate end to end: the composed stack (docker-compose.yml + infra/compose.e2e.yml)
+ * brought up once by Testcontainers, and real Chromium in four browser containers driven
+ * through the UI. Scenarios 1–5 of issue 5, in order; each prints the time from "Accept"
+ * to the first decoded remote frame and the candidate pair that carries the media.
+ */
+import { Person } from './support/person.js';
+import { describeCallOutcomes } from './scenarios/call-outcomes.js';
+import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
+import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
+import { describeTurnCredentials } from './scenarios/turn-credentials.js';
+import { type CallgateStack, startStack } from './support/stack.js';
+
+jest.setTimeout(180_000);
+
+describe('Callgate end to end (composed stack, containerised Chromium)', () => {
+  let stack: CallgateStack;
+  const people: Person[] = [];
+  let alice: Person;
+  let bob: Person;
+  let carol: Person;
+  let dave: Person;
+  let erin: Person;
+  const suffix = Date.now().toString(36);
+
+  const signUp = async (
+    service: keyof CallgateStack['browsers'],
+    name: string,
+  ): Promise<Person> => {
+    const person = await Person.open(stack.browsers[service], `${name}-${suffix}`);
+    people.push(person);
+    await person.signUp();
+    return person;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack();
+    alice = await signUp('browser-a', 'alice');
+    bob = await signUp('browser-b', 'bob');
+  }, 900_000);
+
+  afterAll(async () => {
+    for (const person of people) await person.leave().catch(() => undefined);
+    await stack?.stop();
+  }, 120_000);
+
+  describe('one network', () => {
+    describeDirectAndRelayCalls(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('restrictive networks', () => {
+    beforeAll(async () => {
+      dave = await signUp('browser-iso-a', 'dave');
+      erin = await signUp('browser-iso-b', 'erin');
+      await dave.seesOnline(erin);
+    });
+    describeRestrictiveNetworks(
+      () => stack,
+      () => ({ dave, erin }),
+    );
+  });
+
+  describe('call outcomes', () => {
+    beforeAll(async () => {
+      carol = await signUp('browser-b', 'carol');
+    });
+    describeCallOutcomes(() => ({ alice, bob, carol }));
+  });
+
+  describe('TURN credentials and peer policy', () => {
+    describeTurnCredentials(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+});

@@ -1,0 +1,73 @@
+import { connectCall, hangUp } from '../support/call-flow.js';
+import { addressOn } from '../support/container-browser.js';
+import { blockUdpTo, canReachTcp, onlyTcpPortTo, openAllPaths } from '../support/network-policy.js';
+import type { Person } from '../support/person.js';
+import type { CallgateStack } from '../support/stack.js';
+
+/**
+ * Scenario 3: each browser on its own network that reaches only web and turn; the
+ * default ICE policy (not relay-only) must still connect, through TURN — over UDP, over
+ * TCP when UDP to turn is blocked, and over TLS when only 5349 is open.
+ */
+export function describeRestrictiveNetworks(
+  stack: () => CallgateStack,
+  people: () => { dave: Person; erin: Person },
+): void {
+  const sides = () => {
+    const { browsers, turn } = stack();
+    return {
+      a: browsers['browser-iso-a'].container,
+      b: browsers['browser-iso-b'].container,
+      turnOnA: addressOn(turn, 'isolated-a'),
+      turnOnB: addressOn(turn, 'isolated-b'),
+    };
+  };
+
+  afterEach(async () => {
+    const { a, b } = sides();
+    await openAllPaths(a);
+    await openAllPaths(b);
+  });
+
+  it('3. the isolated browsers reach web and turn, and not each other', async () => {
+    const { a, b } = sides();
+    expect(await canReachTcp(a, 'web', 8443)).toBe(true);
+    expect(await canReachTcp(a, 'turn', 3478)).toBe(true);
+    expect(await canReachTcp(a, addressOn(b, 'isolated-b'), 9222)).toBe(false);
+    expect(await canReachTcp(b, addressOn(a, 'isolated-a'), 9222)).toBe(false);
+  });
+
+  it('3a. no direct route, default policy: the call connects through TURN (UDP)', async () => {
+    const { dave, erin } = people();
+    const call = await connectCall(dave, erin, 'scenario-3a-isolated-udp');
+    expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+    expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/UDP)', callee: 'Relayed (TURN/UDP)' });
+    await hangUp(dave, erin);
+  });
+
+  it('3b. UDP to turn blocked: the call connects through TURN over TCP', async () => {
+    const { a, b, turnOnA, turnOnB } = sides();
+    await blockUdpTo(a, turnOnA);
+    await blockUdpTo(b, turnOnB);
+    const { dave, erin } = people();
+    const call = await connectCall(dave, erin, 'scenario-3b-isolated-tcp');
+    expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
+    expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TCP)', callee: 'Relayed (TURN/TCP)' });
+    await hangUp(dave, erin);
+  });
+
+  it('3c. only 5349 open to turn: the call connects through TURN over TLS', async () => {
+    const { a, b, turnOnA, turnOnB } = sides();
+    await onlyTcpPortTo(a, turnOnA, 5349);
+    await onlyTcpPortTo(b, turnOnB, 5349);
+    expect(await canReachTcp(a, 'turn', 3478)).toBe(false);
+    const { dave, erin } = people();
+    const call = await connectCall(dave, erin, 'scenario-3c-isolated-tls');
+    expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+    expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
+    await hangUp(dave, erin);
+  });
+}

@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ContainerBrowser } from './container-browser.js';
+import { APP_URL } from './stack.js';
+import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
+
+export const ARTIFACTS_DIR = join(__dirname, '../../artifacts');
+const UI_TIMEOUT_MS = 15_000;
+
+/**
+ * One person using Callgate in one tab of a containerised Chromium, driven through the
+ * UI by accessible names only (labels, roles, button names), as a person would.
+ */
+export class Person {
+  readonly password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
+
+  private constructor(
+    readonly username: string,
+    readonly side: ContainerBrowser,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  /** A fresh browser profile (context) on `side`, with the app open at the sign-in page. */
+  static async open(side: ContainerBrowser, username: string, query = ''): Promise<Person> {
+    const context = await side.browser.newContext({ viewport: { width: 1100, height: 800 } });
+    await instrumentPeerConnections(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await page.goto(`${APP_URL}${query}`);
+    return new Person(username, side, context, page);
+  }
+
+  async signUp(): Promise<void> {
+    await this.page.getByLabel('Username').fill(this.username);
+    await this.page.getByLabel('Password').fill(this.password);
+    await this.page.getByRole('button', { name: 'Sign up' }).click();
+    await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await this.page.getByTestId('connection-state').getByText('Online').waitFor();
+  }
+
+  /** Searches for `other` and waits until the contact list shows them online. */
+  async seesOnline(other: Person): Promise<void> {
+    await this.goToContacts();
+    await this.page.getByLabel('Search people').fill(other.username);
+    await this.page.getByTestId(`presence-${other.username}`).getByText('Online').waitFor();
+    await this.callButton(other).and(this.page.locator(':enabled')).waitFor();
+  }
+
+  async call(other: Person): Promise<void> {
+    await this.seesOnline(other);
+    await this.callButton(other).click();
+    await this.page.getByRole('button', { name: 'Cancel' }).waitFor();
+  }
+
+  /** Waits for the incoming-call dialog naming `caller`. */
+  async hearsRingingFrom(caller: Person): Promise<void> {
+    const dialog = this.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await dialog.getByText(`${caller.username} is calling you`).waitFor();
+  }
+
+  /** Clicks "Accept"; returns the moment of the click (ms since the epoch). */
+  async accept(): Promise<number> {
+    const button = this.page.getByRole('button', { name: 'Accept' });
+    await button.waitFor();
+    const clickedAt = Date.now();
+    await button.click();
+    return clickedAt;
+  }
+
+  async decline(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Decline' }).click();
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Cancel' }).click();
+  }
+
+  async hangUp(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Hang up' }).click();
+  }
+
+  /** Waits until the page shows `sentence` (call outcomes are plain sentences). */
+  async reads(sentence: string): Promise<void> {
+    await this.page.getByText(sentence, { exact: true }).waitFor();
+  }
+
+  /** Dismisses the last call's outcome sentence, if one is shown. */
+  async dismissOutcome(): Promise<void> {
+    const dismiss = this.page.getByRole('button', { name: 'Dismiss' });
+    if (await dismiss.isVisible()) await dismiss.click();
+  }
+
+  /** The connection badge on the call screen ("Direct", "Relayed (TURN/UDP)", …). */
+  async connectionBadge(): Promise<string> {
+    const badge = this.page.getByTestId('connection-badge');
+    await badge.waitFor();
+    return (await badge.innerText()).trim();
+  }
+
+  /** Flips the "Relay only (force TURN)" switch in Settings to `on`. */
+  async setRelayOnly(on: boolean): Promise<void> {
+    await this.page.getByRole('link', { name: 'Settings' }).click();
+    const toggle = this.page.getByRole('switch', { name: 'Relay only (force TURN)' });
+    if ((await toggle.isChecked()) !== on) await toggle.click();
+    await this.page
+      .getByTestId('relay-state')
+      .getByText(on ? 'on' : 'off')
+      .waitFor();
+    await this.goToContacts();
+  }
+
+  async goToContacts(): Promise<void> {
+    const link = this.page.getByRole('link', { name: 'Contacts' });
+    if (!this.page.url().endsWith('/contacts')) await link.click();
+    await this.page.getByRole('heading', { name: 'Contacts' }).waitFor();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    const path = join(ARTIFACTS_DIR, `${name}.png`);
+    await this.page.screenshot({ path, fullPage: true });
+    return path;
+  }
+
+  /** Peer connections the page still has open (0 after every call, or it leaks). */
+  async openPeerConnections(): Promise<number> {
+    return openPeerConnections(this.page);
+  }
+
+  async leave(): Promise<void> {
+    await this.context.close();
+  }
+
+  private callButton(other: Person) {
+    return this.page.getByRole('button', { name: `Call ${other.username}`, exact: true });
+  }
+}
