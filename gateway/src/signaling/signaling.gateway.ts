@@ -65,13 +65,16 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   async handleConnection(socket: SignalingSocket): Promise<void> {
     const user = socket.data.user;
-    await socket.join(userRoom(user.id));
+    // Bookkeeping first and synchronously: a disconnect during an await below then finds
+    // everything it has to undo.
     this.metrics.connectedSockets.inc();
     const cameOnline = this.presence.connect(user, socket.id);
+    this.timers.start(socket);
+    const joined = socket.join(userRoom(user.id));
     socket.emit('presence:snapshot', { online: this.presence.onlineUserIds() });
     if (cameOnline)
       this.emitter.toEveryone('presence', { userId: user.id, online: true }, socket.id);
-    this.timers.start(socket);
+    await joined;
     await this.calls.socketConnected(identityOf(socket));
     this.logger.debug(`Socket ${socket.id} connected for user ${user.id}`);
   }
