@@ -1,6 +1,160 @@
-import type { Benchmark } from '../lib/result.ts';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onCleanup } from '../lib/cleanup.ts';
+import { row, type Benchmark, type Row } from '../lib/result.ts';
+import { summarize, type Summary } from '../lib/stats.ts';
+import { barChartSvg } from '../lib/svg.ts';
+import type { Variant } from './call-setup.bench-spec.ts';
+
+function stat(variant: Variant | undefined, key: 'iceMs' | 'frameMs'): Summary {
+  const values = (variant?.calls ?? []).map((c) => c[key]).filter((v): v is number => v !== null);
+  return summarize(values);
+}
+
+/** Runs the Jest-driven browser part and returns its variants. */
+function runBrowserCalls(
+  repoRoot: string,
+  calls: number,
+  log: (m: string) => void,
+): Promise<{ variants: Variant[]; failures: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-calls-'));
+  onCleanup('call set-up output directory', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'call-setup.json');
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'tools/jest.mjs'),
+        '-c',
+        join(repoRoot, 'bench/jest.call-setup.config.cjs'),
+        '--runInBand',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, BENCH_CALLS: String(calls), BENCH_CALL_SETUP_OUT: out },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const stopChild = onCleanup('call set-up Jest run', () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    });
+    let tail = '';
+    const failures: string[] = [];
+    const collect = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+      for (const match of chunk.toString().matchAll(/● (.+›.+)\n\s*\n?\s*(.+)/g)) {
+        failures.push(`${match[1]!.trim()}: ${match[2]!.trim()}`);
+      }
+      for (const line of chunk.toString().split('\n'))
+        if (/stack up|✓|✕|failed/i.test(line)) log(line.trim());
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 15 * 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      void stopChild();
+      if (!existsSync(out)) {
+        reject(new Error(`the browser run wrote no results (exit ${code}): ${tail.slice(-1500)}`));
+        return;
+      }
+      const variants = JSON.parse(readFileSync(out, 'utf8')) as Variant[];
+      if (code !== 0)
+        log(`browser run exited with ${code}; using the ${variants.length} variants it measured`);
+      resolve({ variants, failures });
+    });
+  });
+}
+
 export const callSetupBenchmark: Benchmark = {
-  name: 'browser',
-  title: 'browser',
-  run: () => Promise.reject(new Error('TODO')),
+  name: 'call-setup',
+  title: '1. Call set-up in real Chromium',
+  async run(context) {
+    const calls = context.quick ? 3 : 20;
+    const { variants: all, failures } = await runBrowserCalls(context.repoRoot, calls, context.log);
+    const variants = all.filter((v) => v.calls.length > 0);
+    if (variants.length === 0) {
+      throw new Error(`no call was measured: ${failures.join('; ') || 'see the Jest output'}`);
+    }
+    const find = (name: string) => variants.find((v) => v.name === name);
+    const rows: Row[] = [];
+    for (const mode of ['direct', 'relay'] as const) {
+      const stack = find(`stack-${mode}`);
+      const base = find(`baseline-${mode}`);
+      for (const key of ['frameMs', 'iceMs'] as const) {
+        const s = stat(stack, key).p50;
+        const b = stat(base, key).p50;
+        const what = key === 'frameMs' ? 'first decoded remote frame' : 'ICE connected';
+        rows.push(
+          row(
+            `${mode === 'relay' ? 'Relay-only' : 'Direct'}: accept → ${what}, p50 (callee)`,
+            'ms',
+            s,
+            `baseline-${mode}`,
+            b,
+            key === 'frameMs' ? '≤ 1.2× baseline' : '—',
+            key === 'frameMs' && Number.isFinite(s) && Number.isFinite(b) ? s <= 1.2 * b : null,
+          ),
+        );
+      }
+    }
+    const direct = stat(find('stack-direct'), 'frameMs').p50;
+    const relay = stat(find('stack-relay'), 'frameMs').p50;
+    rows.push(
+      row(
+        'Relay-only p50 vs direct p50 (stack, first frame)',
+        'ms',
+        relay,
+        'stack direct',
+        direct,
+        '≤ direct + 100 ms',
+        Number.isFinite(relay) && Number.isFinite(direct) ? relay <= direct + 100 : null,
+      ),
+    );
+
+    const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : 'n/a');
+    const table = [
+      '| Variant | What | Calls | ICE connected p50 / p90 / max ms | First frame p50 / p90 / max ms | Caller first frame p50 ms | Selected pair (callee local/remote) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+      ...variants.map((v) => {
+        const ice = stat(v, 'iceMs');
+        const frame = stat(v, 'frameMs');
+        const callerFrame = summarize(
+          v.calls.map((c) => c.callerFrameMs).filter((x): x is number => x !== null),
+        );
+        const pairs = [...new Set(v.calls.map((c) => c.pair))].join(', ');
+        return `| ${v.name} | ${v.description} | ${v.calls.length} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${pairs} |`;
+      }),
+    ].join('\n');
+    const names = ['stack', 'baseline', 'baseline-fetch', 'baseline-pool'];
+    const chart = barChartSvg({
+      title: 'Accept → first decoded remote frame (p50, callee)',
+      yLabel: 'ms',
+      categories: names,
+      series: (['direct', 'relay'] as const).map((mode) => ({
+        name: mode === 'direct' ? 'direct' : 'relay-only',
+        values: names.map(
+          (n) =>
+            stat(
+              find(
+                n === 'stack' ? `stack-${mode}` : `${n.replace('baseline', `baseline-${mode}`)}`,
+              ),
+              'frameMs',
+            ).p50,
+        ),
+      })),
+    });
+    return {
+      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e/src/support/stack.ts](../e2e/src/support/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e/src/support/person.ts](../e2e/src/support/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. In both, the caller's camera is open before accept (the app opens it at the invite) and the callee opens its own after. Timing: \`Date.now()\` at the click (or baseline start) and, inside each page, when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
+      rows,
+      details: [table],
+      charts: [{ file: 'call-setup.svg', title: 'Accept → first frame by variant', svg: chart }],
+      notes: [
+        ...failures.map((f) => `Not measured — ${f}`),
+        'The app fetches fresh TURN credentials (`GET /api/turn/credentials`) on both sides after accept and creates its peer connection only then, without a candidate pool; the *-fetch* and *-pool* rows measure what that costs and what pre-gathering would save.',
+      ],
+    };
+  },
 };

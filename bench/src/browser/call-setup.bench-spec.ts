@@ -1,0 +1,336 @@
+/**
+ * Benchmark 1 (call set-up in real Chromium), run by Jest so it can reuse the end-to-end
+ * harness as is: the composed stack with its test browsers (e2e/src/support/stack.ts), and
+ * people driven through the UI (e2e/src/support/person.ts). Started by
+ * bench/src/browser/benchmark.ts, which reads the JSON this writes to BENCH_CALL_SETUP_OUT.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+} from 'testcontainers';
+/* eslint-disable @nx/enforce-module-boundaries -- the e2e harness (scope:test) is shared with
+   the benchmarks (scope:test) as the lead decided; Nx still refuses imports of a project it
+   classifies as e2e. Moving e2e/src/support into a scope:test library would remove this. */
+import { hangUp } from '@callgate/e2e/src/support/call-flow.js';
+import {
+  attachBrowser,
+  type ContainerBrowser,
+} from '@callgate/e2e/src/support/container-browser.js';
+import { Person } from '@callgate/e2e/src/support/person.js';
+import { APP_URL, REPOSITORY_ROOT } from '@callgate/e2e/src/support/stack.js';
+import { createTestCertificates } from '@callgate/e2e/src/support/test-certificates.js';
+/* eslint-enable @nx/enforce-module-boundaries */
+import {
+  baselineClose,
+  baselineOpenMedia,
+  baselinePrepare,
+  baselineReceive,
+  baselineStart,
+  probeSetup,
+  type SetupTiming,
+} from './in-page.ts';
+
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 20);
+const VARIANT_CALLS = Math.max(3, Math.ceil(CALLS / 2));
+const PROBE_TIMEOUT_MS = 30_000;
+
+export interface MeasuredCall {
+  /** Callee: accept → ICE connected / first decoded remote frame, ms. */
+  iceMs: number | null;
+  frameMs: number | null;
+  callerIceMs: number | null;
+  callerFrameMs: number | null;
+  pair: string;
+}
+
+export interface Variant {
+  name: string;
+  mode: 'direct' | 'relay';
+  kind: 'stack' | 'baseline';
+  description: string;
+  calls: MeasuredCall[];
+}
+
+const results: Variant[] = [];
+
+function measured(t0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
+  const since = (t: number | null) => (t === null ? null : t - t0);
+  return {
+    iceMs: since(callee.iceConnectedAt),
+    frameMs: since(callee.firstFrameAt),
+    callerIceMs: since(caller.iceConnectedAt),
+    callerFrameMs: since(caller.firstFrameAt),
+    pair: `${callee.localType ?? '?'}/${callee.remoteType ?? '?'}`,
+  };
+}
+
+type BrowserService = 'browser-a' | 'browser-b';
+
+interface BenchStack {
+  environment: StartedDockerComposeEnvironment;
+  browsers: Record<BrowserService, ContainerBrowser>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The e2e suite's composed stack (docker-compose.yml + infra/compose.e2e.yml) under a
+ * project name of its own — the e2e suite's fixed name may be in use on this machine —
+ * and only the two browsers on the shared `lan` network.
+ */
+async function startBenchStack(): Promise<BenchStack> {
+  const certificates = createTestCertificates(['web', 'turn', 'localhost', '127.0.0.1']);
+  const started = Date.now();
+  const environment = await new DockerComposeEnvironment(REPOSITORY_ROOT, [
+    'docker-compose.yml',
+    'infra/compose.e2e.yml',
+  ])
+    .withBuild()
+    .withProjectName(`callgate-bench-calls-${randomBytes(3).toString('hex')}`)
+    .withEnvironment({
+      CERTS_DIR: certificates.dir,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      TURN_SECRETS: randomBytes(32).toString('hex'),
+      POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
+      TURN_HOST: 'turn',
+      LOG_LEVEL: 'info',
+    })
+    .withDefaultWaitStrategy(Wait.forHealthCheck())
+    .withStartupTimeout(180_000)
+    .up(['browser-a', 'browser-b']);
+  console.log(`stack up (build + start) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const browsers = {} as Record<BrowserService, ContainerBrowser>;
+  const stop = async () => {
+    for (const side of Object.values(browsers)) await side.detach().catch(() => undefined);
+    await environment.down({ removeVolumes: true, timeout: 0 });
+    rmSync(certificates.dir, { recursive: true, force: true });
+  };
+  try {
+    for (const service of ['browser-a', 'browser-b'] as const) {
+      browsers[service] = await attachBrowser(environment, service);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { environment, browsers, stop };
+}
+
+/** A baseline side: a page on the app's origin running only the bench's own WebRTC code. */
+interface BaselineSide {
+  context: BrowserContext;
+  page: Page;
+  token: string;
+  /** Messages from the other side are applied in order, after `ready`. */
+  chain: Promise<void>;
+}
+
+async function openBaselineSide(
+  stack: BenchStack,
+  service: BrowserService,
+  name: string,
+): Promise<BaselineSide> {
+  const context = await stack.browsers[service].browser.newContext();
+  const page = await context.newPage();
+  // Any page of the origin will do (a secure context for getUserMedia); the app's own
+  // scripts stay on the sign-in screen and create no peer connection.
+  await page.goto(APP_URL);
+  const token = await page.evaluate(async (username) => {
+    const res = await fetch('/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'bench-password-1234' }),
+    });
+    if (!res.ok) throw new Error(`register: HTTP ${res.status}`);
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  }, name);
+  return { context, page, token, chain: Promise.resolve() };
+}
+
+/** Gateway-issued TURN credentials, fetched from the page (same origin, same path as the app). */
+function fetchIceServers(side: BaselineSide): Promise<RTCIceServer[]> {
+  return side.page.evaluate(async (token) => {
+    const res = await fetch('/api/turn/credentials', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`turn credentials: HTTP ${res.status}`);
+    const body = (await res.json()) as { iceServers: RTCIceServer[] };
+    return body.iceServers;
+  }, side.token);
+}
+
+describe('call set-up benchmark', () => {
+  let stack: BenchStack;
+  let alice: Person;
+  let bob: Person;
+  let a: BaselineSide;
+  let b: BaselineSide;
+  const suffix = Date.now().toString(36);
+
+  beforeAll(async () => {
+    stack = await startBenchStack();
+    a = await openBaselineSide(stack, 'browser-a', `bbase-a-${suffix}`);
+    b = await openBaselineSide(stack, 'browser-b', `bbase-b-${suffix}`);
+    // The test process is the baseline's signaling channel: a message from one page is
+    // applied in the other, in order.
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      await from.page.exposeFunction('__benchSend', (message: string) => {
+        to.chain = to.chain.then(() =>
+          to.page.evaluate(baselineReceive, { message, configuration: currentConfiguration }),
+        );
+      });
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    writeFileSync(
+      process.env['BENCH_CALL_SETUP_OUT'] ?? 'call-setup.json',
+      JSON.stringify(results, null, 2),
+    );
+    for (const side of [a, b]) await side?.context.close().catch(() => undefined);
+    for (const person of [alice, bob]) await person?.leave().catch(() => undefined);
+    await stack?.stop();
+  }, 120_000);
+
+  let currentConfiguration: RTCConfiguration = {};
+
+  /** The two people of the stack calls, signed up through the UI on first use. */
+  async function people(): Promise<void> {
+    if (alice && bob) return;
+    alice = await Person.open(stack.browsers['browser-a'], `balice-${suffix}`);
+    bob = await Person.open(stack.browsers['browser-b'], `bbob-${suffix}`);
+    await alice.signUp();
+    await bob.signUp();
+  }
+
+  async function stackCalls(mode: 'direct' | 'relay'): Promise<void> {
+    await people();
+    const variant: Variant = {
+      name: `stack-${mode}`,
+      mode,
+      kind: 'stack',
+      description: `composed stack, through the UI${mode === 'relay' ? ', "Relay only" on' : ''}`,
+      calls: [],
+    };
+    results.push(variant);
+    await alice.setRelayOnly(mode === 'relay');
+    await bob.setRelayOnly(mode === 'relay');
+    for (let i = 0; i < CALLS; i++) {
+      const count = (page: Page) => page.evaluate(() => (window.__e2ePeerConnections ?? []).length);
+      const [callerBefore, calleeBefore] = [await count(alice.page), await count(bob.page)];
+      await alice.call(bob);
+      await bob.hearsRingingFrom(alice);
+      const probes = Promise.all([
+        bob.page.evaluate(probeSetup, { pcCountBefore: calleeBefore, timeoutMs: PROBE_TIMEOUT_MS }),
+        alice.page.evaluate(probeSetup, {
+          pcCountBefore: callerBefore,
+          timeoutMs: PROBE_TIMEOUT_MS,
+        }),
+      ]);
+      const acceptedAt = await bob.accept();
+      const [callee, caller] = await probes;
+      variant.calls.push(measured(acceptedAt, callee, caller));
+      await hangUp(alice, bob);
+    }
+    await alice.setRelayOnly(false);
+    await bob.setRelayOnly(false);
+  }
+
+  async function baselineCalls(
+    mode: 'direct' | 'relay',
+    flavour: 'plain' | 'fetch' | 'pool',
+    calls: number,
+  ): Promise<void> {
+    const variant: Variant = {
+      name: `baseline-${mode}${flavour === 'plain' ? '' : `-${flavour}`}`,
+      mode,
+      kind: 'baseline',
+      description: {
+        plain:
+          'same browsers, SDP/candidates relayed by the test process, credentials fetched before accept',
+        fetch:
+          'as baseline, but TURN credentials fetched from the gateway after accept (what the app does)',
+        pool: 'as baseline, plus iceCandidatePoolSize 1 on a connection created before accept',
+      }[flavour],
+      calls: [],
+    };
+    results.push(variant);
+    const policy: RTCIceTransportPolicy = mode === 'relay' ? 'relay' : 'all';
+    for (let i = 0; i < calls; i++) {
+      await Promise.all([a.page.evaluate(baselineClose), b.page.evaluate(baselineClose)]);
+      // The caller's camera is already open when the callee accepts (the app opens it at
+      // the invite); the callee opens its own after accepting.
+      await a.page.evaluate(baselineOpenMedia);
+      const prefetched = flavour === 'fetch' ? null : await fetchIceServers(a);
+      if (prefetched) {
+        currentConfiguration = {
+          iceServers: prefetched,
+          iceTransportPolicy: policy,
+          bundlePolicy: 'max-bundle',
+        };
+      }
+      if (flavour === 'pool') {
+        const pooled = { ...currentConfiguration, iceCandidatePoolSize: 1 };
+        await Promise.all([
+          a.page.evaluate(baselinePrepare, pooled),
+          b.page.evaluate(baselinePrepare, pooled),
+        ]);
+        await a.page.waitForTimeout(1_000);
+      }
+      const probes = Promise.all([
+        b.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
+        a.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
+      ]);
+      const t0 = Date.now();
+      const calleeReady = (async () => {
+        if (flavour === 'fetch') {
+          const servers = await fetchIceServers(b);
+          currentConfiguration = {
+            iceServers: servers,
+            iceTransportPolicy: policy,
+            bundlePolicy: 'max-bundle',
+          };
+        }
+        await b.page.evaluate(baselineOpenMedia);
+      })();
+      b.chain = calleeReady;
+      a.chain = Promise.resolve();
+      // "accepted" reaches the caller, which then fetches (variant) and offers.
+      if (flavour === 'fetch') {
+        const servers = await fetchIceServers(a);
+        currentConfiguration = {
+          iceServers: servers,
+          iceTransportPolicy: policy,
+          bundlePolicy: 'max-bundle',
+        };
+      }
+      await a.page.evaluate(baselineStart, { configuration: currentConfiguration, offer: true });
+      const [callee, caller] = await probes;
+      variant.calls.push(measured(t0, callee, caller));
+      await Promise.all([a.chain, b.chain]).catch(() => undefined);
+    }
+    await Promise.all([a.page.evaluate(baselineClose), b.page.evaluate(baselineClose)]);
+  }
+
+  // Interleaved per mode so that load on the machine affects stack and baseline alike.
+  for (const mode of ['direct', 'relay'] as const) {
+    it(`${mode}: baseline`, () => baselineCalls(mode, 'plain', CALLS), 900_000);
+    it(`${mode}: stack through the UI`, () => stackCalls(mode), 900_000);
+    it(
+      `${mode}: baseline with credentials fetched after accept`,
+      () => baselineCalls(mode, 'fetch', VARIANT_CALLS),
+      900_000,
+    );
+    it(
+      `${mode}: baseline with a candidate pool`,
+      () => baselineCalls(mode, 'pool', VARIANT_CALLS),
+      900_000,
+    );
+  }
+});

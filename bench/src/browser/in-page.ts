@@ -1,0 +1,175 @@
+/**
+ * Code evaluated inside the browsers (through Playwright): the timing probe used for
+ * every call, and the baseline's own minimal call (no gateway). Functions here must be
+ * self-contained — Playwright serialises them into the page.
+ */
+
+export interface SetupTiming {
+  /** ms since the epoch (the containers share the host's clock). */
+  iceConnectedAt: number | null;
+  firstFrameAt: number | null;
+  localType: string | null;
+  remoteType: string | null;
+}
+
+declare global {
+  interface Window {
+    __e2ePeerConnections?: RTCPeerConnection[];
+    __benchBaseline?: BaselinePeer;
+    __benchSend?: (message: string) => Promise<void>;
+  }
+}
+
+interface BaselinePeer {
+  pc: RTCPeerConnection | null;
+  stream: MediaStream | null;
+  pending: RTCIceCandidateInit[];
+}
+
+/**
+ * In the page: waits for the newest peer connection created after `since` (the probe
+ * looks at `window.__e2ePeerConnections`, filled by the e2e init script, or the baseline
+ * peer), then records when ICE connects and when the first remote video frame is decoded.
+ */
+export function probeSetup(args: {
+  pcCountBefore: number;
+  timeoutMs: number;
+}): Promise<SetupTiming> {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + args.timeoutMs;
+    const timing: SetupTiming = {
+      iceConnectedAt: null,
+      firstFrameAt: null,
+      localType: null,
+      remoteType: null,
+    };
+    const pick = (): RTCPeerConnection | undefined => {
+      if (window.__benchBaseline?.pc) return window.__benchBaseline.pc;
+      const all = window.__e2ePeerConnections ?? [];
+      return all.length > args.pcCountBefore ? all[all.length - 1] : undefined;
+    };
+    let polling = false;
+    const tick = async (): Promise<void> => {
+      if (polling) return;
+      polling = true;
+      try {
+        const pc = pick();
+        if (pc) {
+          const ice = pc.iceConnectionState;
+          if (timing.iceConnectedAt === null && (ice === 'connected' || ice === 'completed')) {
+            timing.iceConnectedAt = Date.now();
+          }
+          if (timing.iceConnectedAt !== null && timing.firstFrameAt === null) {
+            const report = await pc.getStats();
+            let decoded = 0;
+            let pairId: string | undefined;
+            report.forEach((s: Record<string, unknown>) => {
+              if (s['type'] === 'inbound-rtp' && s['kind'] === 'video')
+                decoded += Number(s['framesDecoded'] ?? 0);
+              if (s['type'] === 'transport')
+                pairId = s['selectedCandidatePairId'] as string | undefined;
+            });
+            if (decoded > 0) {
+              timing.firstFrameAt = Date.now();
+              const pair = pairId ? (report.get(pairId) as Record<string, unknown>) : undefined;
+              const local = pair
+                ? (report.get(String(pair['localCandidateId'])) as Record<string, unknown>)
+                : undefined;
+              const remote = pair
+                ? (report.get(String(pair['remoteCandidateId'])) as Record<string, unknown>)
+                : undefined;
+              timing.localType = local ? String(local['candidateType']) : null;
+              timing.remoteType = remote ? String(remote['candidateType']) : null;
+            }
+          }
+        }
+        if (timing.firstFrameAt !== null || Date.now() > deadline) {
+          clearInterval(timer);
+          resolve(timing);
+        }
+      } finally {
+        polling = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), 5);
+  });
+}
+
+/** In the page: opens the fake camera and microphone for the baseline peer. */
+export async function baselineOpenMedia(): Promise<void> {
+  window.__benchBaseline ??= { pc: null, stream: null, pending: [] };
+  window.__benchBaseline.stream = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: true,
+  });
+}
+
+/**
+ * In the page: creates the baseline peer connection (tracks added, every candidate and
+ * description sent through `__benchSend`, i.e. the test process). With `offer`, also
+ * creates and sends the offer.
+ */
+export async function baselineStart(args: {
+  configuration: RTCConfiguration;
+  offer: boolean;
+}): Promise<void> {
+  const peer = (window.__benchBaseline ??= { pc: null, stream: null, pending: [] });
+  const pc = peer.pc ?? new RTCPeerConnection(args.configuration);
+  peer.pc = pc;
+  const send = (message: object) => void window.__benchSend!(JSON.stringify(message));
+  pc.onicecandidate = (event) =>
+    send({ candidate: event.candidate ? event.candidate.toJSON() : null });
+  if (peer.stream && pc.getSenders().length === 0) {
+    for (const track of peer.stream.getTracks()) pc.addTrack(track, peer.stream);
+  }
+  if (args.offer) {
+    await pc.setLocalDescription(await pc.createOffer());
+    send({ description: pc.localDescription!.toJSON() });
+  }
+}
+
+/** In the page: creates a peer connection early so its candidate pool gathers before the call. */
+export function baselinePrepare(configuration: RTCConfiguration): void {
+  const peer = (window.__benchBaseline ??= { pc: null, stream: null, pending: [] });
+  peer.pc = new RTCPeerConnection(configuration);
+}
+
+/** In the page: applies one message from the other baseline peer. */
+export async function baselineReceive(args: {
+  message: string;
+  configuration: RTCConfiguration;
+}): Promise<void> {
+  const peer = (window.__benchBaseline ??= { pc: null, stream: null, pending: [] });
+  const message = JSON.parse(args.message) as {
+    description?: RTCSessionDescriptionInit;
+    candidate?: RTCIceCandidateInit | null;
+  };
+  if (message.description) {
+    const pc = peer.pc ?? new RTCPeerConnection(args.configuration);
+    peer.pc = pc;
+    const send = (m: object) => void window.__benchSend!(JSON.stringify(m));
+    pc.onicecandidate = (event) =>
+      send({ candidate: event.candidate ? event.candidate.toJSON() : null });
+    await pc.setRemoteDescription(message.description);
+    if (message.description.type === 'offer') {
+      if (peer.stream && pc.getSenders().length === 0) {
+        for (const track of peer.stream.getTracks()) pc.addTrack(track, peer.stream);
+      }
+      await pc.setLocalDescription(await pc.createAnswer());
+      send({ description: pc.localDescription!.toJSON() });
+    }
+    for (const candidate of peer.pending.splice(0)) await pc.addIceCandidate(candidate);
+  } else if (message.candidate !== undefined) {
+    if (message.candidate === null) return;
+    if (!peer.pc || !peer.pc.remoteDescription) peer.pending.push(message.candidate);
+    else await peer.pc.addIceCandidate(message.candidate);
+  }
+}
+
+/** In the page: closes the baseline peer and its media. */
+export function baselineClose(): void {
+  const peer = window.__benchBaseline;
+  peer?.pc?.close();
+  peer?.stream?.getTracks().forEach((t) => t.stop());
+  window.__benchBaseline = { pc: null, stream: null, pending: [] };
+}
