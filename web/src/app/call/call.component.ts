@@ -15,6 +15,7 @@ import { interval, map } from 'rxjs';
 import { SparklineComponent } from '../shared/sparkline.component';
 import { SrcObjectDirective } from '../shared/src-object.directive';
 import { formatBitrate, formatDuration } from '../shared/format';
+import { SignalingClient } from '../signaling/signaling-client';
 import { CallService } from './call.service';
 import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
 import { describePair, describePath } from './stats';
@@ -30,6 +31,7 @@ import { describePair, describePath } from './stats';
 export class CallComponent {
   protected readonly calls = inject(CallService);
   protected readonly devices = inject(MediaDevicesService);
+  protected readonly signaling = inject(SignalingClient);
   private readonly router = inject(Router);
   private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   private readonly now = toSignal(interval(1000).pipe(map(() => Date.now())), {
