@@ -489,7 +489,7 @@ describe('signaling input limits', () => {
     const user = await registerUser(gateway.baseUrl, 'flood');
     const socket = await open(user);
     const acks = await Promise.all(
-      Array.from({ length: 60 }, () =>
+      Array.from({ length: 100 }, () =>
         send(socket, 'call:hangup', { callId: '9c1c2a51-8a8b-4c55-9b55-2f1f1f1f1f1f' }),
       ),
     );
@@ -502,7 +502,7 @@ describe('signaling input limits', () => {
 describe('access-token lifetime on a live socket', () => {
   it('warns with auth:expiring, disconnects at expiry, and auth:refresh keeps a socket alive', async () => {
     const shortLived = await startGateway(postgres.getConnectionUri(), {
-      ACCESS_TOKEN_TTL_SECONDS: '3',
+      ACCESS_TOKEN_TTL_SECONDS: '4',
     });
     const local: ClientSocket[] = [];
     try {
@@ -511,8 +511,11 @@ describe('access-token lifetime on a live socket', () => {
       const diligent = connectSocket(shortLived.baseUrl, user.token);
       local.push(lazy, diligent);
       await Promise.all([connected(lazy), connected(diligent)]);
+      const lazyGone = new Promise<string>((resolve) =>
+        lazy.once('disconnect', (reason) => resolve(reason)),
+      );
 
-      const warning = await nextEvent(diligent, 'auth:expiring', 4000);
+      const warning = await nextEvent(diligent, 'auth:expiring', 5000);
       expect(Date.parse(warning.expiresAt)).toBeGreaterThan(Date.now());
       const refresh = await fetch(`${shortLived.baseUrl}/api/auth/refresh`, {
         method: 'POST',
@@ -530,9 +533,6 @@ describe('access-token lifetime on a live socket', () => {
         error: { code: 'unauthorized' },
       });
 
-      const lazyGone = new Promise<string>((resolve) =>
-        lazy.once('disconnect', (reason) => resolve(reason)),
-      );
       expect(await lazyGone).toBe('io server disconnect');
       await delay(500);
       expect(diligent.connected).toBe(true);
