@@ -145,13 +145,11 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody() body: ReauthenticateDto,
   ): Promise<AckOk<{ expiresAt: string }>> {
-    let claims;
-    try {
-      claims = await this.tokens.verify(body.token);
-    } catch (error) {
-      if (error instanceof AccessTokenError) throw new SignalingError(error.reason, error.message);
-      throw error;
-    }
+    const claims = await this.tokens.verify(body.token).catch((error: unknown) => {
+      throw error instanceof AccessTokenError
+        ? new SignalingError(error.reason, error.message)
+        : error;
+    });
     if (claims.userId !== socket.data.user.id) {
       throw SignalingError.forbidden('That token belongs to another account.');
     }
