@@ -1,19 +1,29 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject } from '@angular/core';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { filter, map } from 'rxjs';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { distinctUntilChanged, filter, map } from 'rxjs';
 
 import { AuthService } from './auth/auth.service';
 import { endSentence } from './call/call-sentences';
 import { CallService } from './call/call.service';
 import { IncomingCallDialogComponent } from './call/incoming-call-dialog.component';
+import { MediaDevicesService } from './call/media-devices.service';
+import { SinkIdDirective } from './shared/sink-id.directive';
+import { SrcObjectDirective } from './shared/src-object.directive';
 import { PresenceService } from './contacts/presence.service';
 import { SignalingClient } from './signaling/signaling-client';
 
 /** The shell: navigation, connection state, the incoming-call dialog and call outcomes. */
 @Component({
   selector: 'cg-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, IncomingCallDialogComponent],
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    IncomingCallDialogComponent,
+    SrcObjectDirective,
+    SinkIdDirective,
+  ],
   templateUrl: './app.component.html',
   styleUrl: './app.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -22,6 +32,7 @@ export class AppComponent {
   protected readonly auth = inject(AuthService);
   protected readonly signaling = inject(SignalingClient);
   protected readonly calls = inject(CallService);
+  protected readonly devices = inject(MediaDevicesService);
   private readonly presence = inject(PresenceService);
   private readonly router = inject(Router);
   private readonly url = toSignal(
@@ -44,6 +55,16 @@ export class AppComponent {
         return 'Offline – reconnecting';
     }
   });
+  /** A call is live but its screen is not shown: offer the way back. */
+  protected readonly callAway = computed(() => {
+    const name = this.calls.state().name;
+    const live =
+      name === 'outgoing' ||
+      name === 'connecting' ||
+      name === 'connected' ||
+      name === 'reconnecting';
+    return live && !this.url().startsWith('/call');
+  });
   protected readonly outcome = computed(() => {
     const s = this.calls.state();
     return s.name === 'ended' ? endSentence(s) : null;
@@ -58,16 +79,18 @@ export class AppComponent {
         this.presence.clear();
       }
     });
-    // Any call in progress is shown on the call screen.
-    effect(() => {
-      const name = this.calls.state().name;
-      const live =
-        name === 'outgoing' ||
-        name === 'connecting' ||
-        name === 'connected' ||
-        name === 'reconnecting';
-      if (live && !this.url().startsWith('/call')) void this.router.navigateByUrl('/call');
-    });
+    // A call that starts (placed or accepted) opens the call screen; people may still
+    // leave it mid-call (the audio plays from the shell) and come back.
+    this.calls.state$
+      .pipe(
+        map((s) => s.name),
+        distinctUntilChanged(),
+        filter((name) => name === 'outgoing' || name === 'connecting'),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => {
+        if (!this.url().startsWith('/call')) void this.router.navigateByUrl('/call');
+      });
   }
 
   protected signOut(): void {

@@ -1,12 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  type ElementRef,
   computed,
   effect,
   inject,
   signal,
-  viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
@@ -33,7 +31,6 @@ export class CallComponent {
   protected readonly devices = inject(MediaDevicesService);
   protected readonly signaling = inject(SignalingClient);
   private readonly router = inject(Router);
-  private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   private readonly now = toSignal(interval(1000).pipe(map(() => Date.now())), {
     initialValue: Date.now(),
   });
@@ -90,11 +87,9 @@ export class CallComponent {
     void this.devices.refresh();
   }
 
-  protected async selectSpeaker(deviceId: string): Promise<void> {
+  /** The shell's remote-audio element follows this choice (see AppComponent). */
+  protected selectSpeaker(deviceId: string): void {
     this.devices.speakerId.set(deviceId);
-    const video = this.remoteVideo()?.nativeElement as
-      (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | undefined;
-    await video?.setSinkId?.(deviceId);
   }
 
   protected switchDevice(kind: 'audio' | 'video', deviceId: string): void {
