@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiError } from '../common/api-error';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
 

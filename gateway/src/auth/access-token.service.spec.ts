@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { AccessTokenError, AccessTokenService } from './access-token.service';
 
 const USER_ID = '0c8f5a8e-1d2b-4c3d-8e9f-0a1b2c3d4e5f';

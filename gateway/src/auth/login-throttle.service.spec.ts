@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { LoginThrottleService } from './login-throttle.service';
 
 describe('LoginThrottleService', () => {

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { DatabaseService } from '../database/database.service';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { HealthController } from './health.controller';
 
 function controllerWith(ready: boolean): HealthController {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ServerEventName, UserSummary } from '@callgate/protocol';
 import type { CallHistoryService, FinishedCall } from '../calls/call-history.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { CallService } from './call.service';
 import { InMemoryCallSessionStore } from './in-memory-call-session.store';
 import { PresenceService } from './presence.service';

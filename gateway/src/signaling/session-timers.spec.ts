@@ -1,6 +1,6 @@
 import type { TurnCredentials } from '@callgate/protocol';
 import { MetricsService } from '../metrics/metrics.service';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { TurnCredentialService } from '../turn/turn-credential.service';
 import { SessionTimers } from './session-timers';
 import type { SignalingSocket } from './socket-session';

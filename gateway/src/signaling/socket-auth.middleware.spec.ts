@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccessTokenService } from '../auth/access-token.service';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import type { StoredUser, UsersService } from '../users/users.service';
 import { ConnectError, createSocketAuthMiddleware } from './socket-auth.middleware';
 import type { SignalingSocket } from './socket-session';

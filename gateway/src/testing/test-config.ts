@@ -1,4 +1,4 @@
-import { type AppConfig, loadConfig } from './config/app-config';
+import { type AppConfig, loadConfig } from '../config/app-config';
 
 /** A valid configuration for unit tests; `overrides` are environment variables. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {

@@ -1,5 +1,5 @@
 import { MetricsService } from '../metrics/metrics.service';
-import { testConfig } from '../test-support';
+import { testConfig } from '../testing/test-config';
 import { turnCredential, TurnCredentialService } from './turn-credential.service';
 
 // Known answer computed independently with:
