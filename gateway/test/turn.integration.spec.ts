@@ -68,7 +68,7 @@ async function restCredentials(): Promise<{ userId: string; credentials: TurnCre
 }
 
 describe('gateway TURN credentials against a real coturn 4.6', () => {
-  it('allocates a relay with gateway-issued credentials (turnutils_uclient inside the container)', async () => {
+  it('turnutils_uclient inside the container allocates with issued credentials, not with expired or tampered ones', async () => {
     const { credentials } = await restCredentials();
     const server = credentials.iceServers[0]!;
     const coturnIp = coturn.getIpAddress(coturn.getNetworkNames()[0]!);
@@ -94,6 +94,31 @@ describe('gateway TURN credentials against a real coturn 4.6', () => {
     expect(totals![2]).toBe(totals![1]);
     expect(result.output).toMatch(/Total lost packets 0 /);
     expect(result.exitCode).toBe(0);
+
+    // The same tool with an expired and with a tampered credential cannot allocate.
+    const [expiry, userId] = server.username.split(':');
+    const expired = turnCredential(TEST_TURN_SECRET, Math.floor(Date.now() / 1000) - 60, userId!);
+    const tampered = {
+      username: `${Number(expiry) + 3600}:${userId}`,
+      credential: server.credential,
+    };
+    for (const bad of [expired, tampered]) {
+      const refused = await coturn.exec([
+        'turnutils_uclient',
+        '-y',
+        '-n',
+        '1',
+        '-m',
+        '1',
+        '-u',
+        bad.username,
+        '-w',
+        bad.credential,
+        coturnIp,
+      ]);
+      expect(refused.output).toMatch(/Cannot complete Allocation/);
+      expect(refused.exitCode).not.toBe(0);
+    }
   });
 
   it('answers the allocation with success for issued credentials and 401 for expired or tampered ones', async () => {
