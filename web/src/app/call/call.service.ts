@@ -8,18 +8,7 @@ import {
   type SignalRelayed,
   type UserSummary,
 } from '@callgate/protocol';
-import {
-  Subject,
-  type Subscription,
-  catchError,
-  concatMap,
-  from,
-  map,
-  scan,
-  timer,
-  exhaustMap,
-  EMPTY,
-} from 'rxjs';
+import { EMPTY, Subject, type Subscription, catchError, concatMap, from } from 'rxjs';
 
 import { SettingsService } from '../settings/settings.service';
 import { SignalingClient } from '../signaling/signaling-client';
@@ -29,15 +18,9 @@ import { IncomingCallAlert, requestNotificationPermission } from './incoming-cal
 import { MediaDevicesService } from './media-devices.service';
 import { PeerSession } from './peer-session';
 import type { NegotiationMessage } from './perfect-negotiation';
-import {
-  STATS_HISTORY,
-  STATS_INTERVAL_MS,
-  type StatsCounters,
-  type StatsSample,
-  computeSample,
-  readStats,
-  statsEntries,
-} from './stats';
+import { LocalMedia } from './local-media';
+import { STATS_HISTORY, type StatsSample, statsEntries } from './stats';
+import { sampleStats } from './stats-sampler';
 import { TurnCredentialsService } from './turn-credentials.service';
 
 /** Give up when media has not (re)connected within this long. */
@@ -49,8 +32,6 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<
 >('PEER_CONNECTION_FACTORY', {
   factory: () => (configuration) => new RTCPeerConnection(configuration),
 });
-
-type LocalMedia = { stream: MediaStream | null; problem: string | null };
 
 function callIdOf(state: CallState): string | null {
   return state.name === 'idle' ? null : state.callId;
@@ -65,24 +46,24 @@ export class CallService {
   private readonly signaling = inject(SignalingClient);
   private readonly turn = inject(TurnCredentialsService);
   private readonly settings = inject(SettingsService);
-  private readonly media = inject(MediaDevicesService);
+  private readonly media = new LocalMedia(inject(MediaDevicesService));
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
   private readonly alert = new IncomingCallAlert();
   private readonly signals = new Subject<SignalRelayed>();
   private session: PeerSession | null = null;
   private sessionReady = Promise.withResolvers<PeerSession | null>();
-  private localMedia: Promise<LocalMedia> | null = null;
   private subscriptions: Subscription[] = [];
   private mediaTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly state$ = this.machine.state$;
   readonly state = toSignal(this.machine.state$, { requireSync: true });
-  readonly localStream = signal<MediaStream | null>(null);
+  readonly localStream = this.media.stream.asReadonly();
   readonly remoteStream = signal<MediaStream | null>(null);
-  readonly mediaProblem = signal<string | null>(null);
-  readonly micMuted = signal(false);
-  readonly cameraOff = signal(false);
+  /** Why this side sends less than camera and microphone, as a sentence. */
+  readonly mediaProblem = this.media.problem;
+  readonly micMuted = this.media.micMuted.asReadonly();
+  readonly cameraOff = this.media.cameraOff.asReadonly();
   readonly relayOnly = signal(false);
   readonly stats = signal<StatsSample | null>(null);
   readonly statsHistory = signal<readonly StatsSample[]>([]);
@@ -124,7 +105,7 @@ export class CallService {
     requestNotificationPermission();
     this.reset();
     this.machine.setState({ name: 'outgoing', callId: null, peer });
-    this.localMedia = this.openMedia();
+    void this.media.open();
     let ack;
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id });
@@ -156,7 +137,7 @@ export class CallService {
       peer: state.peer,
       role: 'callee',
     });
-    this.localMedia = this.openMedia();
+    void this.media.open();
     try {
       const ack = await this.signaling.request('call:accept', { callId: state.callId });
       if (!ack.ok) {
@@ -193,32 +174,18 @@ export class CallService {
   }
 
   toggleMicrophone(): void {
-    this.micMuted.update((muted) => !muted);
-    this.localStream()
-      ?.getAudioTracks()
-      .forEach((t) => (t.enabled = !this.micMuted()));
+    this.media.toggleMicrophone();
   }
 
   toggleCamera(): void {
-    this.cameraOff.update((off) => !off);
-    this.localStream()
-      ?.getVideoTracks()
-      .forEach((t) => (t.enabled = !this.cameraOff()));
+    this.media.toggleCamera();
   }
 
   /** Switches camera or microphone mid-call without renegotiating. */
-  async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    if (kind === 'audio') this.media.microphoneId.set(deviceId);
-    else this.media.cameraId.set(deviceId);
-    const current = this.localStream();
-    if (!current) return;
-    const track = await this.media.openTrack(kind, deviceId);
-    track.enabled = kind === 'audio' ? !this.micMuted() : !this.cameraOff();
-    await this.session?.replaceTrack(kind, track);
-    const old = kind === 'audio' ? current.getAudioTracks() : current.getVideoTracks();
-    old.forEach((t) => t.stop());
-    const others = kind === 'audio' ? current.getVideoTracks() : current.getAudioTracks();
-    this.localStream.set(new MediaStream([...others, track]));
+  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    return this.media.switchDevice(kind, deviceId, async (k, track) => {
+      await this.session?.replaceTrack(k, track);
+    });
   }
 
   private onIncoming(incoming: CallIncoming): void {
@@ -265,12 +232,9 @@ export class CallService {
 
   private async startSession(callId: string, polite: boolean): Promise<void> {
     let iceServers: RTCIceServer[];
-    let media: LocalMedia;
+    let localStream: MediaStream | null;
     try {
-      [iceServers, media] = await Promise.all([
-        this.turn.iceServers(),
-        this.localMedia ?? this.openMedia(),
-      ]);
+      [iceServers, localStream] = await Promise.all([this.turn.iceServers(), this.media.open()]);
     } catch {
       this.emit('call:hangup', callId);
       this.finish('failed', false, 'the relay credentials could not be fetched from the server.');
@@ -281,7 +245,7 @@ export class CallService {
       iceServers,
       relayOnly: this.settings.relayOnly(),
       polite,
-      localStream: media.stream,
+      localStream,
       send: (message) => this.sendSignal(callId, message),
       freshIceServers: () => this.turn.iceServers(),
       createPeerConnection: this.createPeerConnection,
@@ -345,39 +309,11 @@ export class CallService {
 
   private startStats(session: PeerSession): void {
     this.subscriptions.push(
-      timer(0, STATS_INTERVAL_MS)
-        .pipe(
-          // exhaustMap: a slow getStats() skips a tick instead of piling up.
-          exhaustMap(() => from(session.getStats()).pipe(catchError(() => EMPTY))),
-          map((report) => readStats(statsEntries(report), Date.now())),
-          scan(
-            (acc: { previous: StatsCounters | null; sample: StatsSample | null }, reading) => ({
-              previous: reading.counters,
-              sample: computeSample(acc.previous, reading),
-            }),
-            { previous: null, sample: null },
-          ),
-        )
-        .subscribe(({ sample }) => {
-          if (!sample) return;
-          this.stats.set(sample);
-          this.statsHistory.update((h) => [...h, sample].slice(-STATS_HISTORY));
-        }),
+      sampleStats(() => session.getStats()).subscribe((sample) => {
+        this.stats.set(sample);
+        this.statsHistory.update((h) => [...h, sample].slice(-STATS_HISTORY));
+      }),
     );
-  }
-
-  private openMedia(): Promise<LocalMedia> {
-    return this.media.open().then((media) => {
-      if (!this.machine.busy) {
-        media.stream?.getTracks().forEach((t) => t.stop());
-        return { stream: null, problem: null };
-      }
-      media.stream?.getAudioTracks().forEach((t) => (t.enabled = !this.micMuted()));
-      media.stream?.getVideoTracks().forEach((t) => (t.enabled = !this.cameraOff()));
-      this.localStream.set(media.stream);
-      this.mediaProblem.set(media.problem);
-      return media;
-    });
   }
 
   private armMediaTimer(callId: string, detail: string): void {
@@ -428,12 +364,7 @@ export class CallService {
     this.session?.close();
     this.session = null;
     this.sessionReady.resolve(null);
-    this.localStream()
-      ?.getTracks()
-      .forEach((t) => t.stop());
-    void this.localMedia?.then((m) => m.stream?.getTracks().forEach((t) => t.stop()));
-    this.localMedia = null;
-    this.localStream.set(null);
+    this.media.release();
     this.remoteStream.set(null);
   }
 
@@ -443,9 +374,7 @@ export class CallService {
     this.sessionReady = Promise.withResolvers<PeerSession | null>();
     this.stats.set(null);
     this.statsHistory.set([]);
-    this.mediaProblem.set(null);
-    this.micMuted.set(false);
-    this.cameraOff.set(false);
+    this.media.reset();
     this.relayOnly.set(false);
   }
 }
