@@ -5,6 +5,7 @@
  * to the first decoded remote frame and the candidate pair that carries the media.
  */
 import { Person } from './support/person.js';
+import { configuredIceServerUrls } from './support/webrtc-probe.js';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
@@ -75,5 +76,21 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
       () => stack,
       () => ({ alice, bob }),
     );
+  });
+
+  it('the web app talked only to its own origin, and used only our TURN servers', async () => {
+    for (const person of people) {
+      expect({ who: person.username, foreign: person.foreignRequests }).toEqual({
+        who: person.username,
+        foreign: [],
+      });
+      const urls = await configuredIceServerUrls(person.page);
+      for (const url of urls) expect(url).toMatch(/^turns?:turn:\d+(\?transport=(udp|tcp))?$/);
+    }
+    const used = new Set(
+      (await Promise.all(people.map((p) => configuredIceServerUrls(p.page)))).flat(),
+    );
+    console.log(`ICE servers configured by the app: ${[...used].join(' ')}`);
+    expect(used.size).toBeGreaterThan(0);
   });
 });

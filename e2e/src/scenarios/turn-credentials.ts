@@ -99,11 +99,14 @@ export function describeTurnCredentials(
   });
 
   it('5c. under the production config coturn refuses to relay to loopback or private peers (403)', async () => {
-    const { turnProduction, turnSecret } = stack();
+    const { environment, turnProduction, turnSecret } = stack();
     const credential = turnCredential(turnSecret, 'e2e-peer', Math.floor(Date.now() / 1000) + 600);
-    // Both peers are this container itself: even a wrongly permitted relay stays local.
-    const privateAddress = addressOn(turnProduction, 'default');
-    for (const peer of ['127.0.0.1', privateAddress]) {
+    // The production default allows only coturn's own addresses ("self", relay to relay).
+    // The private peer is the test's own database container: even a wrongly permitted
+    // relay would send nothing beyond the containers this suite started.
+    const privatePeer = addressOn(environment.getContainer('db-1'), 'default');
+    expect(privatePeer).toMatch(/^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.)/);
+    for (const peer of ['127.0.0.1', privatePeer]) {
       const output = await uclient(turnProduction, '127.0.0.1', credential, [
         '-e',
         peer,

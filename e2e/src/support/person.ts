@@ -14,6 +14,8 @@ const UI_TIMEOUT_MS = 15_000;
  */
 export class Person {
   readonly password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
+  /** Every request or WebSocket the tab opened to anything but the app's own origin. */
+  readonly foreignRequests: string[] = [];
 
   private constructor(
     readonly username: string,
@@ -28,8 +30,20 @@ export class Person {
     await instrumentPeerConnections(context);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const person = new Person(username, side, context, page);
+    const origin = new URL(APP_URL).origin;
+    const check = (url: string): void => {
+      if (/^(data|blob|about):/.test(url)) return;
+      const parsed = new URL(url);
+      const sameOrigin =
+        parsed.origin === origin ||
+        (parsed.protocol === 'wss:' && parsed.host === new URL(APP_URL).host);
+      if (!sameOrigin) person.foreignRequests.push(url);
+    };
+    context.on('request', (request) => check(request.url()));
+    page.on('websocket', (socket) => check(socket.url()));
     await page.goto(`${APP_URL}${query}`);
-    return new Person(username, side, context, page);
+    return person;
   }
 
   async signUp(): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   DockerComposeEnvironment,
   type StartedDockerComposeEnvironment,
@@ -62,6 +62,8 @@ export async function startStack(): Promise<CallgateStack> {
   // After withNoRecreate(), which sets a project name of its own.
   compose = compose.withProjectName('callgate-e2e');
   const environment = await compose
+    // Never a developer's .env: the test stack gets exactly the settings below.
+    .withEnvironmentFile(emptyEnvFile())
     .withEnvironment({
       CERTS_DIR: certificates.dir,
       JWT_SECRET: jwtSecret,
@@ -103,6 +105,13 @@ export async function startStack(): Promise<CallgateStack> {
       rmSync(certificates.dir, { recursive: true, force: true });
     },
   };
+}
+
+function emptyEnvFile(): string {
+  const file = join(REPOSITORY_ROOT, 'tmp', 'e2e-empty.env');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, '');
+  return file;
 }
 
 interface StackSettings {

@@ -24,6 +24,8 @@ declare global {
   interface Window {
     /** Every RTCPeerConnection the page created, recorded by the e2e init script. */
     __e2ePeerConnections?: RTCPeerConnection[];
+    /** Every ICE server URL the page configured a peer connection with. */
+    __e2eIceServerUrls?: string[];
   }
 }
 
@@ -35,12 +37,23 @@ declare global {
 export async function instrumentPeerConnections(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const created: RTCPeerConnection[] = [];
+    const urls: string[] = [];
     window.__e2ePeerConnections = created;
+    window.__e2eIceServerUrls = urls;
     const Native = window.RTCPeerConnection;
     class RecordedPeerConnection extends Native {
       constructor(configuration?: RTCConfiguration) {
         super(configuration);
         created.push(this);
+        for (const server of configuration?.iceServers ?? []) {
+          urls.push(...(typeof server.urls === 'string' ? [server.urls] : server.urls));
+        }
+      }
+      override setConfiguration(configuration?: RTCConfiguration): void {
+        super.setConfiguration(configuration);
+        for (const server of configuration?.iceServers ?? []) {
+          urls.push(...(typeof server.urls === 'string' ? [server.urls] : server.urls));
+        }
       }
     }
     window.RTCPeerConnection = RecordedPeerConnection;
@@ -147,4 +160,9 @@ export async function openPeerConnections(page: Page): Promise<number> {
     () =>
       (window.__e2ePeerConnections ?? []).filter((pc) => pc.connectionState !== 'closed').length,
   );
+}
+
+/** Every ICE server URL the page has configured so far (constructor and setConfiguration). */
+export async function configuredIceServerUrls(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window.__e2eIceServerUrls ?? [])]);
 }
