@@ -199,7 +199,9 @@ describe('CallService', () => {
   });
 
   it('declining sends call:decline and ends as declined by me', () => {
+    document.title = 'Contacts · Callgate';
     signaling.push('call:incoming', { callId: 'c4', from: bob });
+    expect(document.title).toBe('Incoming call from Bob · Callgate');
     calls.decline();
     expect(signaling.events('call:decline')).toEqual([{ callId: 'c4' }]);
     expect(state()).toMatchObject({

@@ -6,9 +6,13 @@ import { RingTone } from './ring-tone';
 export class IncomingCallAlert {
   private readonly tone = new RingTone();
   private notification: Notification | null = null;
+  private savedTitle: string | null = null;
 
   start(callId: string, caller: UserSummary): void {
     this.tone.start();
+    // The tab title tells who is calling even when the tab is in the background.
+    this.savedTitle ??= document.title;
+    document.title = `Incoming call from ${caller.displayName || caller.username} · Callgate`;
     if (document.visibilityState !== 'hidden' || !notificationsGranted()) return;
     try {
       this.notification = new Notification('Incoming call', {
@@ -27,6 +31,8 @@ export class IncomingCallAlert {
 
   stop(): void {
     this.tone.stop();
+    if (this.savedTitle !== null) document.title = this.savedTitle;
+    this.savedTitle = null;
     this.notification?.close();
     this.notification = null;
   }
