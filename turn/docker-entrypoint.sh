@@ -108,7 +108,8 @@ fi
 loopback_lines=()
 if is_true TURN_ALLOW_LOOPBACK_PEERS; then
   echo 'callgate-turn: WARNING: TURN_ALLOW_LOOPBACK_PEERS is on; peers on 127.0.0.0/8 and ::1 are relayed. Tests only.' >&2
-  loopback_lines+=('allow-loopback-peers')
+  # The template denies 127.0.0.0/8 and ::1 explicitly as well; lift that too.
+  loopback_lines+=('allow-loopback-peers' 'allowed-peer-ip=127.0.0.0-127.255.255.255' 'allowed-peer-ip=::1')
 fi
 
 bps_lines=()
