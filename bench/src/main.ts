@@ -89,12 +89,18 @@ for (const benchmark of selected) {
       `${r.figure}: ${r.value ?? 'n/a'} ${r.unit} vs ${r.baseline} ${r.baselineValue ?? 'n/a'} → ${r.met === null ? 'no target' : r.met ? 'met' : 'MISSED'}`,
     );
   }
-  if (!values['no-write'] && !values.quick) saveResult(repoRoot, result);
+  if (values.quick || values['no-write']) {
+    for (const detail of result.details) console.log(detail);
+  } else {
+    saveResult(repoRoot, result);
+  }
   log(`done in ${result.durationSeconds.toFixed(0)} s`);
 }
 if (!values['no-write'] && !values.quick) writeBenchmarksDoc(repoRoot);
 console.log(
   `bench: ${selected.length - failed}/${selected.length} sections measured in ${((Date.now() - suiteStart) / 1000).toFixed(0)} s` +
-    (values.quick ? ' (quick run: docs not rewritten)' : '; docs/BENCHMARKS.md rewritten'),
+    (values.quick || values['no-write']
+      ? ' (docs not rewritten)'
+      : '; docs/BENCHMARKS.md rewritten'),
 );
 process.exit(failed > 0 ? 1 : 0);

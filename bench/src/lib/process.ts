@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { onCleanup } from './cleanup.ts';
 import { sleep } from './time.ts';
 
@@ -117,4 +117,9 @@ export function run(
         );
     });
   });
+}
+
+/** Number of open file descriptors of a process (sockets included). */
+export function openDescriptors(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }

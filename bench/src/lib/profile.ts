@@ -94,3 +94,79 @@ export function profileMarkdown(title: string, summary: ProfileSummary): string 
   ];
   return lines.join('\n');
 }
+
+interface SamplingHeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingHeapNode[];
+}
+
+export interface HeapSiteSummary {
+  totalBytes: number;
+  top: { name: string; where: string; bytes: number }[];
+  byArea: { area: string; bytes: number }[];
+}
+
+/** Starts V8's sampling heap profiler (allocation sites of objects still alive at stop). */
+export async function startHeapSampling(inspector: InspectorSession): Promise<void> {
+  await inspector.send('HeapProfiler.enable');
+  await inspector.send('HeapProfiler.startSampling', { samplingInterval: 8192 });
+}
+
+/** Stops sampling (after a GC, so only retained memory counts) and summarises by site. */
+export async function stopHeapSampling(
+  inspector: InspectorSession,
+  repoRoot: string,
+  topN = 12,
+): Promise<HeapSiteSummary> {
+  await inspector.collectGarbage();
+  const { profile } = (await inspector.send('HeapProfiler.stopSampling')) as {
+    profile: { head: SamplingHeapNode };
+  };
+  const sites = new Map<string, { name: string; where: string; bytes: number }>();
+  const areas = new Map<string, number>();
+  let totalBytes = 0;
+  const visit = (node: SamplingHeapNode): void => {
+    if (node.selfSize > 0) {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const name = functionName || '(anonymous)';
+      const file = url.replace(/^file:\/\//, '');
+      const where = file ? `${relative(repoRoot, file)}:${lineNumber + 1}` : '';
+      const key = `${name}@${where}`;
+      const site = sites.get(key) ?? { name, where, bytes: 0 };
+      site.bytes += node.selfSize;
+      sites.set(key, site);
+      const area = areaOf(url, name, repoRoot);
+      areas.set(area, (areas.get(area) ?? 0) + node.selfSize);
+      totalBytes += node.selfSize;
+    }
+    node.children.forEach(visit);
+  };
+  visit(profile.head);
+  return {
+    totalBytes,
+    top: [...sites.values()].sort((a, b) => b.bytes - a.bytes).slice(0, topN),
+    byArea: [...areas.entries()]
+      .map(([area, bytes]) => ({ area, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10),
+  };
+}
+
+export function heapSitesMarkdown(
+  title: string,
+  summary: HeapSiteSummary,
+  perUnit: number,
+  unit: string,
+): string {
+  const per = (bytes: number) => Math.round(bytes / perUnit).toLocaleString('en-US');
+  return [
+    `**${title}** — retained memory by allocation site (V8 sampling heap profiler, after GC), ${per(summary.totalBytes)} B per ${unit} sampled in total:`,
+    '',
+    `| B per ${unit} | Allocated in | Where |`,
+    '| ---: | --- | --- |',
+    ...summary.top.map((s) => `| ${per(s.bytes)} | \`${s.name}\` | ${s.where || '—'} |`),
+    '',
+    `By area (B per ${unit}): ${summary.byArea.map((a) => `${a.area} ${per(a.bytes)}`).join(', ')}.`,
+  ].join('\n');
+}

@@ -1,11 +1,13 @@
 import { sourceAddresses, type BenchUser } from '../lib/clients.ts';
 import { startGatewayServer } from '../lib/gateway.ts';
 import { InspectorSession } from '../lib/inspector.ts';
+import { heapSitesMarkdown, startHeapSampling, stopHeapSampling } from '../lib/profile.ts';
 import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
 import { startBaselineRelay, type SignalingServer } from '../lib/servers.ts';
 import { linearFit } from '../lib/stats.ts';
 import { lineChartSvg } from '../lib/svg.ts';
-import { sleep } from '../lib/time.ts';
+import { openDescriptors } from '../lib/process.ts';
+import { sleep, waitFor } from '../lib/time.ts';
 import { LoadGenerator } from '../signaling/loadgen-client.ts';
 
 const SERVER_CPU = '0';
@@ -46,6 +48,8 @@ interface ServerRun {
   rssPerConnection: number;
   heapR2: number;
   rssR2: number;
+  /** Where the first level's sockets keep their memory. */
+  heapSites: string;
 }
 
 async function measure(
@@ -66,6 +70,9 @@ async function runServer(
   levels: readonly number[],
 ): Promise<ServerRun> {
   const top = levels[levels.length - 1]!;
+  // Waves 2 and 3 reconnect half the top level: the leak check needs churn, not the
+  // descriptor limit, and it halves the section's run time.
+  const waveSize = Math.round(top / 2);
   const generatorCount = Math.ceil(top / SOCKETS_PER_GENERATOR);
   const generators: LoadGenerator[] = [];
   const inspector = await InspectorSession.attach(server.process);
@@ -92,13 +99,25 @@ async function runServer(
       return (performance.now() - started) / 1000;
     };
     const idle = await measure(inspector, 0, 0);
+    const descriptorsAtIdle = openDescriptors(server.process.pid);
     context.log(
       `${server.name}: idle heap ${(idle.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(idle.rss / 2 ** 20).toFixed(1)} MiB`,
     );
     const samples: Sample[] = [];
     let connected = 0;
+    let heapSites = '';
     for (const level of levels) {
+      const sampling = level === levels[0];
+      if (sampling) await startHeapSampling(inspector);
       const seconds = await connectTo(connected, level);
+      if (sampling) {
+        heapSites = heapSitesMarkdown(
+          `${server.name}, ${level.toLocaleString('en-US')} idle sockets`,
+          await stopHeapSampling(inspector, context.repoRoot),
+          level,
+          'socket',
+        );
+      }
       connected = level;
       const sample = await measure(inspector, level, seconds);
       samples.push(sample);
@@ -106,12 +125,24 @@ async function runServer(
         `${server.name}: ${level} sockets (connected in ${seconds.toFixed(1)} s): heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(sample.rss / 2 ** 20).toFixed(1)} MiB`,
       );
     }
+    // Closing is asynchronous on the server: wait until its descriptors are back near the
+    // idle count, or the next wave would run into the descriptor limit.
+    const idleDescriptors = descriptorsAtIdle;
+    const disconnectAll = async (): Promise<void> => {
+      await Promise.all(generators.map((g) => g.disconnect()));
+      await waitFor(
+        `${server.name} to close its sockets`,
+        () => (openDescriptors(server.process.pid) <= idleDescriptors + 20 ? true : undefined),
+        90_000,
+        250,
+      );
+    };
     const waves: Sample[] = [];
     for (let wave = 1; wave <= WAVES; wave++) {
-      await Promise.all(generators.map((g) => g.disconnect()));
-      const seconds = wave === 1 ? 0 : await connectTo(0, top);
-      if (wave > 1) waves.push(await measure(inspector, top, seconds));
-      if (wave > 1) await Promise.all(generators.map((g) => g.disconnect()));
+      await disconnectAll();
+      const seconds = wave === 1 ? 0 : await connectTo(0, waveSize);
+      if (wave > 1) waves.push(await measure(inspector, waveSize, seconds));
+      if (wave > 1) await disconnectAll();
       if (wave === 1) {
         // The level ramp above was the first connect; waves 2 and 3 reconnect everything.
         context.log(`${server.name}: wave 1 disconnected`);
@@ -139,6 +170,7 @@ async function runServer(
       rssPerConnection: rssFit.slope,
       heapR2: heapFit.r2,
       rssR2: rssFit.r2,
+      heapSites,
     };
   } finally {
     inspector.close();
@@ -270,9 +302,9 @@ export const memoryBenchmark: Benchmark = {
         })),
       });
     return {
-      method: `Idle websocket connections are opened to each server (pinned to core ${SERVER_CPU}) by ${Math.ceil(top / SOCKETS_PER_GENERATOR)} client processes (pinned to core ${CLIENT_CPU}, ≤ ${SOCKETS_PER_GENERATOR.toLocaleString('en-US')} sockets each, over 8 loopback source addresses) in levels of ${levels.map((l) => l.toLocaleString('en-US')).join(', ')}. At each level the bench forces a full GC through the inspector protocol (\`node --inspect=127.0.0.1:0\`, \`HeapProfiler.collectGarbage\` twice — nothing added to the product) and reads \`process.memoryUsage()\` (heap used, RSS) the same way. Then ${WAVES} waves: all sockets close, and twice more all ${top.toLocaleString('en-US')} reconnect and close; a last GC and reading with no socket open is compared with the idle reading taken before the first connection. Gateway sockets carry real access tokens (verified at the handshake, user loaded from PostgreSQL); ${ACCOUNTS} accounts hold the sockets (up to ${Math.ceil(top / ACCOUNTS)} tabs each). The baseline is the same minimal relay as in section 2.`,
+      method: `Idle websocket connections are opened to each server (pinned to core ${SERVER_CPU}) by ${Math.ceil(top / SOCKETS_PER_GENERATOR)} client processes (pinned to core ${CLIENT_CPU}, ≤ ${SOCKETS_PER_GENERATOR.toLocaleString('en-US')} sockets each, over 8 loopback source addresses) in levels of ${levels.map((l) => l.toLocaleString('en-US')).join(', ')}. At each level the bench forces a full GC through the inspector protocol (\`node --inspect=127.0.0.1:0\`, \`HeapProfiler.collectGarbage\` twice — nothing added to the product) and reads \`process.memoryUsage()\` (heap used, RSS) the same way. Then ${WAVES} waves: all sockets close, and twice more ${Math.round(top / 2).toLocaleString('en-US')} sockets reconnect and close; a last GC and reading with no socket open is compared with the idle reading taken before the first connection. Gateway sockets carry real access tokens (verified at the handshake, user loaded from PostgreSQL); ${ACCOUNTS} accounts hold the sockets (up to ${Math.ceil(top / ACCOUNTS)} tabs each). The baseline is the same minimal relay as in section 2.`,
       rows,
-      details: [table(gw), table(base)],
+      details: [table(gw), table(base), gw.heapSites, base.heapSites],
       charts: [
         {
           file: 'memory-heap.svg',
