@@ -40,6 +40,11 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
     bob = await signUp('browser-b', 'bob');
   }, 900_000);
 
+  // A scenario that fails mid-call must not leave the next one facing a busy callee.
+  afterEach(async () => {
+    for (const person of people) await person.endAnyCall();
+  });
+
   afterAll(async () => {
     for (const person of people) await person.leave().catch(() => undefined);
     await stack?.stop();

@@ -45,6 +45,9 @@ export function describeDirectAndRelayCalls(
       expect(users.size).toBe(2);
       await hangUp(alice, bob);
     } finally {
+      // A failure mid-call leaves the call screen up: end it before leaving the page.
+      await alice.endAnyCall();
+      await bob.endAnyCall();
       await alice.setRelayOnly(false);
       await bob.setRelayOnly(false);
     }

@@ -93,6 +93,9 @@ export function describeTurnCredentials(
       for (const allocation of fresh) expect(allocation.expiresAt).toBeGreaterThan(startedAt);
       await hangUp(alice, bob);
     } finally {
+      // A failure mid-call leaves the call screen up: end it before leaving the page.
+      await alice.endAnyCall();
+      await bob.endAnyCall();
       await alice.setRelayOnly(false);
       await bob.setRelayOnly(false);
     }

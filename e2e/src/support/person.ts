@@ -106,11 +106,27 @@ export class Person {
     if (await dismiss.isVisible()) await dismiss.click();
   }
 
-  /** The connection badge on the call screen ("Direct", "Relayed (TURN/UDP)", …). */
+  /**
+   * The connection badge on the call screen ("Direct", "Relayed (TURN/UDP)", …), once it
+   * names a path: the app samples stats every 2 s and says "Connecting…" until then.
+   */
   async connectionBadge(): Promise<string> {
-    const badge = this.page.getByTestId('connection-badge');
+    const badge = this.page
+      .getByTestId('connection-badge')
+      .filter({ hasText: /^\s*(Direct|Relayed)/ });
     await badge.waitFor();
     return (await badge.innerText()).trim();
+  }
+
+  /**
+   * Leaves whatever call state a failed scenario left behind (ringing, in a call, an
+   * incoming dialog, an outcome sentence), so the next scenario starts idle.
+   */
+  async endAnyCall(): Promise<void> {
+    for (const name of ['Hang up', 'Cancel', 'Decline', 'Dismiss']) {
+      const button = this.page.getByRole('button', { name, exact: true });
+      if (await button.isVisible()) await button.click().catch(() => undefined);
+    }
   }
 
   /** Flips the "Relay only (force TURN)" switch in Settings to `on`. */

@@ -25,6 +25,9 @@ export const TURN_TTL_SECONDS = 60;
  */
 const keepStack = process.env['CALLGATE_E2E_KEEP_STACK'] === '1';
 
+/** Compose project of the suite; fixed so that built images keep their tags. */
+const PROJECT = 'callgate-e2e';
+
 export const BROWSER_SERVICES = [
   'browser-a',
   'browser-b',
@@ -51,6 +54,9 @@ export interface CallgateStack {
  */
 export async function startStack(): Promise<CallgateStack> {
   const { certificates, turnSecret, jwtSecret, databasePassword } = stackSettings();
+  // A run that died before its afterAll leaves containers and volumes (an initialised
+  // database with another password) behind: start from nothing.
+  if (!keepStack) composeDown(certificates.dir);
   const started = Date.now();
   // A fixed project name keeps the built images' tags stable between runs.
   let compose = new DockerComposeEnvironment(REPOSITORY_ROOT, [
@@ -60,7 +66,7 @@ export async function startStack(): Promise<CallgateStack> {
   // Development only: reuse a stack left running by CALLGATE_E2E_KEEP_STACK=1.
   if (keepStack) compose = compose.withNoRecreate();
   // After withNoRecreate(), which sets a project name of its own.
-  compose = compose.withProjectName('callgate-e2e');
+  compose = compose.withProjectName(PROJECT);
   const environment = await compose
     // Never a developer's .env: the test stack gets exactly the settings below.
     .withEnvironmentFile(emptyEnvFile())
@@ -76,7 +82,11 @@ export async function startStack(): Promise<CallgateStack> {
     })
     .withDefaultWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(180_000)
-    .up();
+    .up()
+    .catch((error: unknown) => {
+      if (!keepStack) composeDown(certificates.dir);
+      throw error;
+    });
   console.log(`stack up (build + start) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
   const browsers = {} as Record<BrowserService, ContainerBrowser>;
@@ -105,6 +115,31 @@ export async function startStack(): Promise<CallgateStack> {
       rmSync(certificates.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `docker compose down -v` for the suite's project, whatever state it is in. */
+function composeDown(certsDir: string): void {
+  const result = spawnSync(
+    'docker',
+    [
+      'compose',
+      '-p',
+      PROJECT,
+      '-f',
+      'docker-compose.yml',
+      '-f',
+      'infra/compose.e2e.yml',
+      '--env-file',
+      emptyEnvFile(),
+      'down',
+      '-v',
+      '-t',
+      '0',
+      '--remove-orphans',
+    ],
+    { cwd: REPOSITORY_ROOT, env: { ...process.env, CERTS_DIR: certsDir }, encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`docker compose down failed: ${result.stderr}`);
 }
 
 function emptyEnvFile(): string {
