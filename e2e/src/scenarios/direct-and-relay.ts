@@ -14,6 +14,8 @@ export function describeDirectAndRelayCalls(
     await bob.seesOnline(alice);
 
     const call = await connectCall(alice, bob, 'scenario-1-direct');
+    expect(call.caller.iceTransportPolicy).toBe('all');
+    expect(call.callee.iceTransportPolicy).toBe('all');
     expect(call.caller.local?.candidateType).toBe('host');
     expect(call.caller.remote?.candidateType).toBe('host');
     expect(call.callee.local?.candidateType).toBe('host');
@@ -31,6 +33,7 @@ export function describeDirectAndRelayCalls(
     try {
       const call = await connectCall(alice, bob, 'scenario-2-relay-only');
       for (const side of [call.caller, call.callee]) {
+        expect(side.iceTransportPolicy).toBe('relay');
         expect(side.local?.candidateType).toBe('relay');
         expect(side.remote?.candidateType).toBe('relay');
       }

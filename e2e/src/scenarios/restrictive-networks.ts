@@ -40,6 +40,9 @@ export function describeRestrictiveNetworks(
   it('3a. no direct route, default policy: the call connects through TURN (UDP)', async () => {
     const { dave, erin } = people();
     const call = await connectCall(dave, erin, 'scenario-3a-isolated-udp');
+    // Not relay-only: the browsers tried their host candidates too, and TURN won.
+    expect(call.caller.iceTransportPolicy).toBe('all');
+    expect(call.callee.iceTransportPolicy).toBe('all');
     expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
     expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/UDP)', callee: 'Relayed (TURN/UDP)' });
@@ -52,6 +55,7 @@ export function describeRestrictiveNetworks(
     await blockUdpTo(b, turnOnB);
     const { dave, erin } = people();
     const call = await connectCall(dave, erin, 'scenario-3b-isolated-tcp');
+    expect(call.caller.iceTransportPolicy).toBe('all');
     expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
     expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/TCP)', callee: 'Relayed (TURN/TCP)' });
@@ -65,6 +69,7 @@ export function describeRestrictiveNetworks(
     expect(await canReachTcp(a, 'turn', 3478)).toBe(false);
     const { dave, erin } = people();
     const call = await connectCall(dave, erin, 'scenario-3c-isolated-tls');
+    expect(call.caller.iceTransportPolicy).toBe('all');
     expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
     expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });

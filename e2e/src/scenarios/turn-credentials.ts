@@ -79,7 +79,18 @@ export function describeTurnCredentials(
     await bob.setRelayOnly(true);
     try {
       const startedAt = Math.floor(Date.now() / 1000);
-      const call = await connectCall(alice, bob, 'scenario-5b-fresh-credentials');
+      const call = await connectCall(alice, bob, 'scenario-5b-fresh-credentials').catch(
+        (error: unknown) => {
+          const authLines = containerLogs(stack().turn)
+            .split('\n')
+            .filter((line) => /user <\d+:[0-9a-f-]{36}>/.test(line))
+            .slice(-30);
+          console.log(
+            `[scenario-5b] coturn, latest lines for the browsers:\n${authLines.join('\n')}`,
+          );
+          throw error;
+        },
+      );
       expect(call.caller.local?.candidateType).toBe('relay');
       expect(call.callee.local?.candidateType).toBe('relay');
       const fresh = loggedAllocations(stack().turn)

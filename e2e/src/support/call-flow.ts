@@ -31,7 +31,16 @@ export async function connectCall(
     await waitForDecodedVideo(person.page, { timeoutMs: 45_000 });
     return Date.now() - acceptedAt;
   };
-  const [callerMs, calleeMs] = await Promise.all([firstFrame(caller), firstFrame(callee)]);
+  const [callerMs, calleeMs] = await Promise.all([firstFrame(caller), firstFrame(callee)]).catch(
+    async (error: unknown) => {
+      await caller.screenshot(`${label}-FAILED-caller`).catch(() => undefined);
+      await callee.screenshot(`${label}-FAILED-callee`).catch(() => undefined);
+      console.log(
+        `[${label}] no media:\n${await caller.diagnostics()}\n${await callee.diagnostics()}`,
+      );
+      throw error;
+    },
+  );
   const [callerStats, calleeStats] = await Promise.all([
     expectVideoFlowing(caller.page),
     expectVideoFlowing(callee.page),
@@ -43,9 +52,9 @@ export async function connectCall(
     [
       `[${label}] Accept → first decoded remote frame: callee ${calleeMs} ms, caller ${callerMs} ms`,
       `[${label}] caller pair ${describeCandidate(callerStats.local)} ↔ ${describeCandidate(callerStats.remote)}` +
-        ` (badge "${badges.caller}", ${callerStats.framesDecoded} frames decoded)`,
+        ` (badge "${badges.caller}", policy ${callerStats.iceTransportPolicy}, ${callerStats.framesDecoded} frames decoded)`,
       `[${label}] callee pair ${describeCandidate(calleeStats.local)} ↔ ${describeCandidate(calleeStats.remote)}` +
-        ` (badge "${badges.callee}", ${calleeStats.framesDecoded} frames decoded)`,
+        ` (badge "${badges.callee}", policy ${calleeStats.iceTransportPolicy}, ${calleeStats.framesDecoded} frames decoded)`,
     ].join('\n'),
   );
   return {

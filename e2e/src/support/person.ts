@@ -16,6 +16,8 @@ export class Person {
   readonly password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
   /** Every request or WebSocket the tab opened to anything but the app's own origin. */
   readonly foreignRequests: string[] = [];
+  /** The tab's latest console messages, for diagnosing a failed scenario. */
+  private readonly consoleTail: string[] = [];
 
   private constructor(
     readonly username: string,
@@ -41,6 +43,10 @@ export class Person {
       if (!sameOrigin) person.foreignRequests.push(url);
     };
     context.on('request', (request) => check(request.url()));
+    page.on('console', (message) => {
+      person.consoleTail.push(`${new Date().toISOString()} ${message.type()}: ${message.text()}`);
+      if (person.consoleTail.length > 80) person.consoleTail.shift();
+    });
     page.on('websocket', (socket) => check(socket.url()));
     await page.goto(`${APP_URL}${query}`);
     return person;
@@ -152,6 +158,19 @@ export class Person {
     const path = join(ARTIFACTS_DIR, `${name}.png`);
     await this.page.screenshot({ path, fullPage: true });
     return path;
+  }
+
+  /** What the tab said lately and what it shows, for a failure report. */
+  async diagnostics(): Promise<string> {
+    const status = await this.page
+      .getByRole('status')
+      .allInnerTexts()
+      .catch(() => []);
+    return [
+      `--- ${this.username} (${this.side.service}) at ${this.page.url()}`,
+      `status: ${status.join(' | ')}`,
+      ...this.consoleTail.slice(-40),
+    ].join('\n');
   }
 
   /** Peer connections the page still has open (0 after every call, or it leaks). */

@@ -14,6 +14,8 @@ export interface CandidateInfo {
 /** What a page's most recent peer connection is doing, read from `getStats()`. */
 export interface MediaSnapshot {
   connectionState: string;
+  /** The policy the connection really runs with (`relay` when relay-only is on). */
+  iceTransportPolicy: string;
   framesDecoded: number;
   framesEncoded: number;
   local?: CandidateInfo;
@@ -106,6 +108,7 @@ export async function mediaSnapshot(page: Page): Promise<MediaSnapshot | undefin
         .reduce((total, entry) => total + Number(entry[field] ?? 0), 0);
     return {
       connectionState: pc.connectionState,
+      iceTransportPolicy: pc.getConfiguration().iceTransportPolicy ?? 'all',
       framesDecoded: sum('inbound-rtp', 'framesDecoded'),
       framesEncoded: sum('outbound-rtp', 'framesEncoded'),
       local: candidate(pair?.['localCandidateId']),
