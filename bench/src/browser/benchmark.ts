@@ -8,7 +8,10 @@ import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { Variant } from './call-setup.bench-spec.ts';
 
-function stat(variant: Variant | undefined, key: 'iceMs' | 'frameMs'): Summary {
+function stat(
+  variant: Variant | undefined,
+  key: 'pcMs' | 'offerMs' | 'iceMs' | 'frameMs',
+): Summary {
   const values = (variant?.calls ?? []).map((c) => c[key]).filter((v): v is number => v !== null);
   return summarize(values);
 }
@@ -116,8 +119,8 @@ export const callSetupBenchmark: Benchmark = {
 
     const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : 'n/a');
     const table = [
-      '| Variant | What | Calls | ICE connected p50 / p90 / max ms | First frame p50 / p90 / max ms | Caller first frame p50 ms | Selected pair (callee local/remote) |',
-      '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+      '| Variant | What | Calls | Callee connection created p50 ms | Offer applied p50 ms | ICE connected p50 / p90 / max ms | First frame p50 / p90 / max ms | Caller first frame p50 ms | Selected pair (callee local/remote) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       ...variants.map((v) => {
         const ice = stat(v, 'iceMs');
         const frame = stat(v, 'frameMs');
@@ -125,7 +128,7 @@ export const callSetupBenchmark: Benchmark = {
           v.calls.map((c) => c.callerFrameMs).filter((x): x is number => x !== null),
         );
         const pairs = [...new Set(v.calls.map((c) => c.pair))].join(', ');
-        return `| ${v.name} | ${v.description} | ${v.calls.length} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${pairs} |`;
+        return `| ${v.name} | ${v.description} | ${v.calls.length} | ${fmt(stat(v, 'pcMs').p50)} | ${fmt(stat(v, 'offerMs').p50)} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${pairs} |`;
       }),
     ].join('\n');
     const names = ['stack', 'baseline', 'baseline-fetch', 'baseline-pool'];

@@ -39,6 +39,9 @@ const VARIANT_CALLS = Math.max(3, Math.ceil(CALLS / 2));
 const PROBE_TIMEOUT_MS = 30_000;
 
 export interface MeasuredCall {
+  /** Callee: accept → its peer connection exists / the offer is applied, ms (5 ms polling). */
+  pcMs: number | null;
+  offerMs: number | null;
   /** Callee: accept → ICE connected / first decoded remote frame, ms. */
   iceMs: number | null;
   frameMs: number | null;
@@ -56,10 +59,20 @@ export interface Variant {
 }
 
 const results: Variant[] = [];
+const NOT_MEASURED: SetupTiming = {
+  pcCreatedAt: null,
+  remoteDescriptionAt: null,
+  iceConnectedAt: null,
+  firstFrameAt: null,
+  localType: null,
+  remoteType: null,
+};
 
 function measured(t0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
   const since = (t: number | null) => (t === null ? null : t - t0);
   return {
+    pcMs: since(callee.pcCreatedAt),
+    offerMs: since(callee.remoteDescriptionAt),
     iceMs: since(callee.iceConnectedAt),
     frameMs: since(callee.firstFrameAt),
     callerIceMs: since(caller.iceConnectedAt),
@@ -100,7 +113,7 @@ async function startBenchStack(): Promise<BenchStack> {
     })
     .withDefaultWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(180_000)
-    .up(['browser-a', 'browser-b']);
+    .up(['gateway', 'browser-a', 'browser-b']);
   console.log(`stack up (build + start) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const browsers = {} as Record<BrowserService, ContainerBrowser>;
   const stop = async () => {
@@ -138,6 +151,20 @@ async function openBaselineSide(
   // Any page of the origin will do (a secure context for getUserMedia); the app's own
   // scripts stay on the sign-in screen and create no peer connection.
   await page.goto(APP_URL);
+  // web does not wait for the gateway (nginx answers 502 until it is up): wait for it here.
+  const deadline = Date.now() + 120_000;
+  while (
+    !(await page.evaluate(() =>
+      fetch('/api/health').then(
+        (r) => r.ok,
+        () => false,
+      ),
+    ))
+  ) {
+    if (Date.now() > deadline)
+      throw new Error('the gateway did not become healthy behind web in 120 s');
+    await page.waitForTimeout(500);
+  }
   const token = await page.evaluate(async (username) => {
     const res = await fetch('/api/auth/register', {
       method: 'POST',
@@ -283,9 +310,10 @@ describe('call set-up benchmark', () => {
         ]);
         await a.page.waitForTimeout(1_000);
       }
+      // Timed at the callee, like the stack calls' headline figures.
       const probes = Promise.all([
         b.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
-        a.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
+        Promise.resolve(NOT_MEASURED),
       ]);
       const t0 = Date.now();
       const calleeReady = (async () => {

@@ -6,6 +6,9 @@
 
 export interface SetupTiming {
   /** ms since the epoch (the containers share the host's clock). */
+  pcCreatedAt: number | null;
+  /** When the peer's description (offer at the callee, answer at the caller) was applied. */
+  remoteDescriptionAt: number | null;
   iceConnectedAt: number | null;
   firstFrameAt: number | null;
   localType: string | null;
@@ -55,6 +58,9 @@ export function probeSetup(args: {
       try {
         const pc = pick();
         if (pc) {
+          timing.pcCreatedAt ??= Date.now();
+          if (timing.remoteDescriptionAt === null && pc.remoteDescription)
+            timing.remoteDescriptionAt = Date.now();
           const ice = pc.iceConnectionState;
           if (timing.iceConnectedAt === null && (ice === 'connected' || ice === 'completed')) {
             timing.iceConnectedAt = Date.now();

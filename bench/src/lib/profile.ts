@@ -22,6 +22,8 @@ export interface HotFunction {
 }
 
 export interface ProfileSummary {
+  /** Share of the profiled wall time the main thread was busy. */
+  busy: number;
   top: HotFunction[];
   /** Share of samples grouped by where the code lives (product, socket.io, node internals, GC...). */
   byArea: { area: string; share: number }[];
@@ -41,12 +43,17 @@ function areaOf(url: string, name: string, repoRoot: string): string {
 
 /** Self-time summary of a V8 CPU profile (the `.cpuprofile` format). */
 export function summarizeProfile(profile: CpuProfile, repoRoot: string, topN = 12): ProfileSummary {
-  const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
+  const all = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
+  const idle = profile.nodes
+    .filter((n) => n.callFrame.functionName === '(idle)')
+    .reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
+  // Shares are of the time the process was busy: idle samples say nothing about cost.
+  const total = all - idle || 1;
   const byFunction = new Map<string, HotFunction>();
   const byArea = new Map<string, number>();
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
+    if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
     const { functionName, url, lineNumber } = node.callFrame;
     const name = functionName || '(anonymous)';
     const file = url.replace(/^file:\/\//, '');
@@ -59,6 +66,7 @@ export function summarizeProfile(profile: CpuProfile, repoRoot: string, topN = 1
     byArea.set(area, (byArea.get(area) ?? 0) + hits / total);
   }
   return {
+    busy: total / all,
     top: [...byFunction.values()].sort((a, b) => b.selfShare - a.selfShare).slice(0, topN),
     byArea: [...byArea.entries()]
       .map(([area, share]) => ({ area, share }))
@@ -82,7 +90,7 @@ export async function profileDuring<T>(
 
 export function profileMarkdown(title: string, summary: ProfileSummary): string {
   const lines = [
-    `**${title}** — top functions by self time:`,
+    `**${title}** — main thread busy ${(summary.busy * 100).toFixed(0)} % of the profiled time; top functions by share of busy time (self):`,
     '',
     '| Self time | Function | Where |',
     '| ---: | --- | --- |',
@@ -90,7 +98,7 @@ export function profileMarkdown(title: string, summary: ProfileSummary): string 
       (f) => `| ${(f.selfShare * 100).toFixed(1)} % | \`${f.name}\` | ${f.where || '—'} |`,
     ),
     '',
-    `By area: ${summary.byArea.map((a) => `${a.area} ${(a.share * 100).toFixed(0)} %`).join(', ')}.`,
+    `Busy time by area: ${summary.byArea.map((a) => `${a.area} ${(a.share * 100).toFixed(0)} %`).join(', ')}.`,
   ];
   return lines.join('\n');
 }
