@@ -41,6 +41,8 @@ export function probeSetup(args: {
   return new Promise((resolve) => {
     const deadline = Date.now() + args.timeoutMs;
     const timing: SetupTiming = {
+      pcCreatedAt: null,
+      remoteDescriptionAt: null,
       iceConnectedAt: null,
       firstFrameAt: null,
       localType: null,
