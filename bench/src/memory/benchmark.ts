@@ -1,7 +1,12 @@
 import { sourceAddresses, type BenchUser } from '../lib/clients.ts';
 import { startGatewayServer } from '../lib/gateway.ts';
 import { InspectorSession } from '../lib/inspector.ts';
-import { heapSitesMarkdown, startHeapSampling, stopHeapSampling } from '../lib/profile.ts';
+import {
+  heapSitesMarkdown,
+  startHeapSampling,
+  stopHeapSampling,
+  type HeapSiteSummary,
+} from '../lib/profile.ts';
 import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
 import { startBaselineRelay, type SignalingServer } from '../lib/servers.ts';
 import { linearFit } from '../lib/stats.ts';
@@ -50,6 +55,8 @@ interface ServerRun {
   rssR2: number;
   /** Where the first level's sockets keep their memory. */
   heapSites: string;
+  heapSummary: HeapSiteSummary | null;
+  firstLevel: number;
 }
 
 async function measure(
@@ -106,14 +113,16 @@ async function runServer(
     const samples: Sample[] = [];
     let connected = 0;
     let heapSites = '';
+    let heapSummary: HeapSiteSummary | null = null;
     for (const level of levels) {
       const sampling = level === levels[0];
       if (sampling) await startHeapSampling(inspector);
       const seconds = await connectTo(connected, level);
       if (sampling) {
+        heapSummary = await stopHeapSampling(inspector, context.repoRoot);
         heapSites = heapSitesMarkdown(
           `${server.name}, ${level.toLocaleString('en-US')} idle sockets`,
-          await stopHeapSampling(inspector, context.repoRoot),
+          heapSummary,
           level,
           'socket',
         );
@@ -171,6 +180,8 @@ async function runServer(
       heapR2: heapFit.r2,
       rssR2: rssFit.r2,
       heapSites,
+      heapSummary,
+      firstLevel: levels[0]!,
     };
   } finally {
     inspector.close();
@@ -199,6 +210,24 @@ function table(r: ServerRun): string {
     `Least-squares slope over the levels: heap ${Math.round(r.heapPerConnection).toLocaleString('en-US')} B/socket (r² ${r.heapR2.toFixed(4)}), RSS ${Math.round(r.rssPerConnection).toLocaleString('en-US')} B/socket (r² ${r.rssR2.toFixed(4)}).`,
   ];
   return lines.join('\n');
+}
+
+const RXJS_EXPLANATION = `An rxjs share is NestJS's socket.io adapter (\`IoAdapter.bindMessageHandlers\`, @nestjs/platform-socket.io), which builds a \`fromEvent\` → \`mergeMap\` pipeline with its subscriptions for every \`@SubscribeMessage\` handler on every connected socket; registering one \`socket.onAny\` dispatcher per socket (a small custom adapter), or plain \`socket.on\` handlers in the gateway, would remove it. Not changed here: the gateway belongs to another part of the project.`;
+
+/** The areas (package or folder) where the gateway retains most beyond the baseline. */
+function extraRetained(gw: ServerRun, base: ServerRun): string[] {
+  if (!gw.heapSummary || !base.heapSummary) return [];
+  const perSocket = (run: ServerRun, area: string) =>
+    (run.heapSummary!.byArea.find((a) => a.area === area)?.bytes ?? 0) / run.firstLevel;
+  const extra = gw.heapSummary.byArea
+    .map((a) => ({ area: a.area, bytes: perSocket(gw, a.area) - perSocket(base, a.area) }))
+    .filter((a) => a.bytes > 500)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 4);
+  if (extra.length === 0) return [];
+  return [
+    `What limits it: the sampling heap profile (tables above) puts the gateway's extra retained memory per idle socket in ${extra.map((a) => `${a.area} (+${Math.round(a.bytes).toLocaleString('en-US')} B)`).join(', ')}. ${extra.some((a) => a.area === 'rxjs') ? RXJS_EXPLANATION : ''}`,
+  ];
 }
 
 export const memoryBenchmark: Benchmark = {
@@ -314,6 +343,7 @@ export const memoryBenchmark: Benchmark = {
         { file: 'memory-rss.svg', title: 'RSS vs sockets', svg: chart('rss', 'RSS') },
       ],
       notes: [
+        ...extraRetained(gw, base),
         `Top level is ${top.toLocaleString('en-US')}, not 20,000: the hard limit on open files per process on this machine is 20,000 (\`ulimit -Hn\`), cannot be raised here (no CAP_SYS_RESOURCE; Docker's \`--ulimit\` is refused too), and the server needs a few descriptors besides its sockets. The 20k row extrapolates the measured RSS slope.`,
         `Why ${ACCOUNTS} accounts and not one per socket: the gateway sends every new socket the whole online list and broadcasts \`presence\` to every socket when an account comes online — O(N²) messages for N accounts connecting (≈2×10⁸ for 20k). That connect storm, not idle memory, is what limits the gateway's connection count; it is measured in section 2's connect times and belongs in the gateway's backlog (presence scoped to contacts, snapshot paginated).`,
       ],

@@ -120,7 +120,7 @@ export const startupBenchmark: Benchmark = {
   name: 'startup',
   title: '5. Start-up and image sizes',
   async run(context) {
-    const repeats = context.quick ? 1 : 2;
+    const repeats = context.quick ? 1 : 3;
     const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-compose-'));
     onCleanup('compose override directory', () => rmSync(dir, { recursive: true, force: true }));
     // Same stack, but published only on free loopback ports: other people on this
