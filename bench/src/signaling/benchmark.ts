@@ -1,6 +1,11 @@
 import { sourceAddresses } from '../lib/clients.ts';
 import { InspectorSession } from '../lib/inspector.ts';
-import { profileDuring, profileMarkdown, summarizeProfile } from '../lib/profile.ts';
+import {
+  profileDuring,
+  profileMarkdown,
+  summarizeProfile,
+  type ProfileSummary,
+} from '../lib/profile.ts';
 import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
 import type { SignalingServer } from '../lib/servers.ts';
 import { startBaselineRelay } from '../lib/servers.ts';
@@ -33,6 +38,8 @@ interface Ramp {
   /** Step at the comparison rate. */
   comparison: StepResult | null;
   profile: string | null;
+  profileSummary: ProfileSummary | null;
+  profileRate: number;
   incidents: string[];
 }
 
@@ -73,15 +80,17 @@ async function ramp(
     }
     // Where does the server spend its time near saturation? Profile one step there.
     let profile: string | null = null;
+    let profileSummary: ProfileSummary | null = null;
+    const profileRate = Math.max(sustained, rates[0]!);
     const inspector = await InspectorSession.attach(server.process);
     try {
-      const profileRate = Math.max(sustained, rates[0]!);
       const { profile: cpuProfile } = await profileDuring(inspector, () =>
         generator.step(profileRate, Math.min(stepSeconds, 5), CANDIDATES_PER_CALL),
       );
+      profileSummary = summarizeProfile(cpuProfile, context.repoRoot);
       profile = profileMarkdown(
         `${server.name} CPU profile at ${profileRate} calls/s`,
-        summarizeProfile(cpuProfile, context.repoRoot),
+        profileSummary,
       );
     } finally {
       inspector.close();
@@ -92,6 +101,8 @@ async function ramp(
       sustained,
       comparison,
       profile,
+      profileSummary,
+      profileRate,
       incidents: generator.incidents,
     };
   } finally {
@@ -206,7 +217,15 @@ export const signalingBenchmark: Benchmark = {
           },
         ],
       });
+    const limits = (r: Ramp) =>
+      r.profileSummary
+        ? `${r.server} at ${r.profileRate} calls/s: main thread busy ${(r.profileSummary.busy * 100).toFixed(0)} %; busy time in ${r.profileSummary.byArea
+            .slice(0, 5)
+            .map((a) => `${a.area} ${(a.share * 100).toFixed(0)} %`)
+            .join(', ')}`
+        : '';
     const notes = [
+      `What limits each server (\`--cpu-prof\`-equivalent V8 profile taken over the inspector, tables above): ${limits(gw)}; ${limits(base)}. A server busy well below 100 % of its core whose p99 still crosses 100 ms is limited by scheduling noise on the machine, not by its own CPU.`,
       `Generator limit: the load generator shares the machine's second core; its CPU share per step is in the table. A step where it is near 100 % measures the generator, not the server.`,
       ...[...gw.incidents, ...base.incidents]
         .slice(0, 5)
