@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
-import { run } from '../lib/process.ts';
+import { raisePriority, run } from '../lib/process.ts';
 import { withTimeout } from '../lib/time.ts';
 import type { BenchUser } from '../lib/clients.ts';
 import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protocol.ts';
@@ -43,6 +43,7 @@ export class LoadGenerator {
     });
     const generator = new LoadGenerator(child);
     await run('taskset', ['-a', '-p', '-c', cpus, String(child.pid)]);
+    await raisePriority(child.pid!);
     return generator;
   }
 
