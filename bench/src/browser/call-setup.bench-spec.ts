@@ -60,6 +60,7 @@ export interface Variant {
 
 const results: Variant[] = [];
 const NOT_MEASURED: SetupTiming = {
+  acceptedAt: null,
   pcCreatedAt: null,
   remoteDescriptionAt: null,
   iceConnectedAt: null,
@@ -68,7 +69,9 @@ const NOT_MEASURED: SetupTiming = {
   remoteType: null,
 };
 
-function measured(t0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
+function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
+  // The accept as the callee's page saw it; the harness's own clock only as a fallback.
+  const t0 = callee.acceptedAt ?? fallbackT0;
   const since = (t: number | null) => (t === null ? null : t - t0);
   return {
     pcMs: since(callee.pcCreatedAt),
@@ -293,7 +296,7 @@ describe('call set-up benchmark', () => {
       await Promise.all([a.page.evaluate(baselineClose), b.page.evaluate(baselineClose)]);
       // The caller's camera is already open when the callee accepts (the app opens it at
       // the invite); the callee opens its own after accepting.
-      await a.page.evaluate(baselineOpenMedia);
+      await a.page.evaluate(baselineOpenMedia, false);
       const prefetched = flavour === 'fetch' ? null : await fetchIceServers(a);
       if (prefetched) {
         currentConfiguration = {
@@ -325,7 +328,7 @@ describe('call set-up benchmark', () => {
             bundlePolicy: 'max-bundle',
           };
         }
-        await b.page.evaluate(baselineOpenMedia);
+        await b.page.evaluate(baselineOpenMedia, true);
       })();
       b.chain = calleeReady;
       a.chain = Promise.resolve();

@@ -5,7 +5,12 @@
  */
 
 export interface SetupTiming {
-  /** ms since the epoch (the containers share the host's clock). */
+  /**
+   * When the callee accepted, seen in the page: the click on "Accept" (stack), or the
+   * start of the baseline callee's media request. ms since the epoch (the containers
+   * share the host's clock).
+   */
+  acceptedAt: number | null;
   pcCreatedAt: number | null;
   /** When the peer's description (offer at the callee, answer at the caller) was applied. */
   remoteDescriptionAt: number | null;
@@ -20,6 +25,7 @@ declare global {
     __e2ePeerConnections?: RTCPeerConnection[];
     __benchBaseline?: BaselinePeer;
     __benchSend?: (message: string) => Promise<void>;
+    __benchAcceptedAt?: number;
   }
 }
 
@@ -41,6 +47,7 @@ export function probeSetup(args: {
   return new Promise((resolve) => {
     const deadline = Date.now() + args.timeoutMs;
     const timing: SetupTiming = {
+      acceptedAt: null,
       pcCreatedAt: null,
       remoteDescriptionAt: null,
       iceConnectedAt: null,
@@ -48,6 +55,13 @@ export function probeSetup(args: {
       localType: null,
       remoteType: null,
     };
+    const onClick = (event: MouseEvent): void => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (timing.acceptedAt === null && button?.textContent?.trim() === 'Accept') {
+        timing.acceptedAt = Date.now();
+      }
+    };
+    document.addEventListener('click', onClick, { capture: true });
     const pick = (): RTCPeerConnection | undefined => {
       if (window.__benchBaseline?.pc) return window.__benchBaseline.pc;
       const all = window.__e2ePeerConnections ?? [];
@@ -91,8 +105,10 @@ export function probeSetup(args: {
             }
           }
         }
+        timing.acceptedAt ??= window.__benchAcceptedAt ?? null;
         if (timing.firstFrameAt !== null || Date.now() > deadline) {
           clearInterval(timer);
+          document.removeEventListener('click', onClick, { capture: true });
           resolve(timing);
         }
       } finally {
@@ -104,7 +120,8 @@ export function probeSetup(args: {
 }
 
 /** In the page: opens the fake camera and microphone for the baseline peer. */
-export async function baselineOpenMedia(): Promise<void> {
+export async function baselineOpenMedia(accepting = false): Promise<void> {
+  if (accepting) window.__benchAcceptedAt = Date.now();
   window.__benchBaseline ??= { pc: null, stream: null, pending: [] };
   window.__benchBaseline.stream = await navigator.mediaDevices.getUserMedia({
     audio: true,
@@ -180,4 +197,5 @@ export function baselineClose(): void {
   peer?.pc?.close();
   peer?.stream?.getTracks().forEach((t) => t.stop());
   window.__benchBaseline = { pc: null, stream: null, pending: [] };
+  delete window.__benchAcceptedAt;
 }
