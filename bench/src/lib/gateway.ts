@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthSession, TurnCredentials } from '@callgate/protocol';
 import pg from 'pg';
 import type { BenchUser } from './clients.ts';
 import { mintAccessToken } from './tokens.ts';
 import { startPostgres } from './postgres.ts';
+import { onCleanup } from './cleanup.ts';
 import { startProcess } from './process.ts';
 import type { BenchmarkContext } from './result.ts';
 import { freePort, waitForHttp, type ServerOptions, type SignalingServer } from './servers.ts';
@@ -51,8 +53,12 @@ export async function startGatewayServer(
   const db = await startPostgres();
   const jwtSecret = randomBytes(32).toString('base64url');
   const turnSecret = randomBytes(32).toString('base64url');
+  const logDir = mkdtempSync(join(tmpdir(), 'callgate-bench-gateway-'));
+  onCleanup('gateway log directory', () => rmSync(logDir, { recursive: true, force: true }));
+  const logFile = join(logDir, 'gateway.log');
   const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), entry], {
     cpus: options.cpus,
+    stdoutFile: logFile,
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -77,7 +83,8 @@ export async function startGatewayServer(
   } catch (error) {
     await proc.stop();
     await db.stop();
-    throw new Error(`gateway did not become healthy: ${proc.output().slice(-3000)}`, {
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
+    throw new Error(`gateway did not become healthy: ${proc.output().slice(-2000)}\n${log}`, {
       cause: error,
     });
   }

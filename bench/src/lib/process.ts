@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { onCleanup } from './cleanup.ts';
 import { sleep } from './time.ts';
 
@@ -31,6 +31,11 @@ export interface StartOptions {
   cwd?: string;
   /** Echo output lines with this prefix. */
   echo?: string;
+  /**
+   * Send stdout to this file instead of a pipe (as Docker's json-file log driver does):
+   * a server that logs synchronously must not be slowed by how fast the bench reads.
+   */
+  stdoutFile?: string;
 }
 
 /** Spawns a command (optionally pinned with taskset) and registers it for cleanup. */
@@ -44,11 +49,13 @@ export function startProcess(
   const [file, argv] = options.cpus
     ? ['nice', ['-n', String(PINNED_NICENESS), 'taskset', '-c', options.cpus, command, ...args]]
     : [command, [...args]];
+  const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined;
   const child = spawn(file, argv, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
   });
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
   // The start of the output (inspector URL, start-up errors) is kept whatever follows.
   let head = '';
   let buffer = '';
@@ -60,7 +67,7 @@ export function startProcess(
       for (const line of text.split('\n')) if (line.trim()) console.log(`${options.echo} ${line}`);
     }
   };
-  child.stdout!.on('data', collect);
+  child.stdout?.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));

@@ -153,11 +153,11 @@ async function runServer(
       if (wave > 1) waves.push(await measure(inspector, waveSize, seconds));
       if (wave > 1) await disconnectAll();
       if (wave === 1) {
-        // The level ramp above was the first connect; waves 2 and 3 reconnect everything.
+        // The level ramp above was the first connect; waves 2 and 3 reconnect half of it.
         context.log(`${server.name}: wave 1 disconnected`);
       } else {
         context.log(
-          `${server.name}: wave ${wave} reconnected ${top} in ${seconds.toFixed(1)} s and disconnected`,
+          `${server.name}: wave ${wave} reconnected ${waveSize} in ${seconds.toFixed(1)} s and disconnected`,
         );
       }
     }

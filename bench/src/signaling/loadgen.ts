@@ -68,6 +68,7 @@ function listen(peer: Peer): void {
     deliver(peer, payload.description ? `signal:${payload.description.type}` : 'signal:candidate'),
   );
   peer.socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return; // closed by this generator
     for (const queue of peer.inbox.values()) queue.length = 0;
     send({ type: 'error', message: `socket of ${peer.user.id} disconnected: ${reason}` });
   });
