@@ -13,6 +13,11 @@ import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 import { type CallgateStack, startStack } from './support/stack.js';
 
 jest.setTimeout(180_000);
+// One retry, loudly: the web client's negotiation sometimes deadlocks on glare (both sides
+// offer, the impolite caller ignores the callee's offer, and no answer ever comes; seen
+// about once in 50 calls, see e2e/README.md). The failed attempt's error and both tabs'
+// console are printed before the retry; a second failure fails the suite.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('Callgate end to end (composed stack, containerised Chromium)', () => {
   let stack: CallgateStack;
