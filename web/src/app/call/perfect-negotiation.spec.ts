@@ -251,4 +251,23 @@ describe('PerfectNegotiator', () => {
       },
     });
   });
+
+  it('the callee leaves the first offer to the caller, answers it, then may renegotiate', async () => {
+    const { callerPc, calleePc, toCaller, toCallee } = pair();
+    // Both connections want to negotiate the moment the call is accepted.
+    calleePc.dispatchEvent(new Event('negotiationneeded'));
+    callerPc.dispatchEvent(new Event('negotiationneeded'));
+    await settle(toCaller, toCallee);
+    expect(calleePc.rollbacks).toEqual([]); // no collision to resolve: the callee waited
+    expect(calleePc.remoteDescription?.sdp).toBe('caller-offer-1');
+    expect(callerPc.remoteDescription?.sdp).toBe('callee-answer-to-caller-offer-1');
+    expect(callerPc.signalingState).toBe('stable');
+
+    // Once the call is set up, the callee offers like anyone (e.g. an ICE restart).
+    calleePc.dispatchEvent(new Event('negotiationneeded'));
+    await settle(toCaller, toCallee);
+    expect(callerPc.remoteDescription?.sdp).toBe('callee-offer-1');
+    expect(calleePc.remoteDescription?.sdp).toBe('caller-answer-to-callee-offer-1');
+    expect([...toCaller.errors, ...toCallee.errors]).toEqual([]);
+  });
 });

@@ -187,13 +187,22 @@ describe('stats sampling', () => {
     expect(describePath(path)).toBe(badge);
   });
 
-  it('describes the pair for tests and support as "local/remote protocol"', () => {
+  it('describes the pair for tests and support as "local/remote protocol [via TURN leg]"', () => {
     const reading = readStats(
       report({ t: 0, sent: 0, received: 0, packets: 0, lost: 0, frames: 0 }),
       0,
     );
-    expect(describePair(reading.path)).toBe('relay/relay udp');
+    expect(describePair(reading.path)).toBe('relay/relay udp via TURN/TCP');
     expect(describePair(null)).toBe('none');
+    const viaTls = {
+      localType: 'relay',
+      remoteType: 'relay',
+      protocol: 'udp',
+      relayProtocol: 'tls',
+    };
+    expect(describePair({ ...viaTls, localAddress: null, remoteAddress: null })).toBe(
+      'relay/relay udp via TURN/TLS',
+    );
     expect(describePath(null)).toBe('Connecting…');
   });
 });

@@ -174,9 +174,15 @@ export function describePath(path: CandidatePath | null): string {
   return 'Direct';
 }
 
-/** `relay/relay udp`: the selected pair in a form tests and support staff can read. */
+/**
+ * `relay/relay udp`, or `relay/relay udp via TURN/TLS` when our leg to the relay uses another
+ * transport: the selected pair in a form tests and support staff can read.
+ */
 export function describePair(path: CandidatePath | null): string {
-  return path ? `${path.localType}/${path.remoteType} ${path.protocol}` : 'none';
+  if (!path) return 'none';
+  const pair = `${path.localType}/${path.remoteType} ${path.protocol}`;
+  const leg = path.localType === 'relay' ? path.relayProtocol : null;
+  return leg && leg !== path.protocol ? `${pair} via TURN/${leg.toUpperCase()}` : pair;
 }
 
 /** An RTCStatsReport as plain objects (for the diagnostics hook and for readStats). */
