@@ -29,6 +29,8 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true },
     quick: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    /** Only rewrite docs/BENCHMARKS.md from the stored results. */
+    render: { type: 'boolean', default: false },
   },
 });
 
@@ -43,6 +45,12 @@ const selected = values.only
         return found;
       })
   : BENCHMARKS;
+
+if (values.render) {
+  await writeBenchmarksDoc(repoRoot);
+  console.log('bench: docs/BENCHMARKS.md rewritten from docs/bench/*.json');
+  process.exit(0);
+}
 
 process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 installSignalCleanup();
@@ -96,7 +104,7 @@ for (const benchmark of selected) {
   }
   log(`done in ${result.durationSeconds.toFixed(0)} s`);
 }
-if (!values['no-write'] && !values.quick) writeBenchmarksDoc(repoRoot);
+if (!values['no-write'] && !values.quick) await writeBenchmarksDoc(repoRoot);
 console.log(
   `bench: ${selected.length - failed}/${selected.length} sections measured in ${((Date.now() - suiteStart) / 1000).toFixed(0)} s` +
     (values.quick || values['no-write']

@@ -71,6 +71,32 @@ function runBrowserCalls(
   });
 }
 
+/** Where the stack's extra time goes, stage by stage (p50 of each stage's end). */
+function stageNote(
+  mode: 'direct' | 'relay',
+  stack: Variant | undefined,
+  base: Variant | undefined,
+): string {
+  if (!stack || !base) return `${mode}: no stage breakdown (a variant is missing).`;
+  const stages = [
+    ['accept → callee connection created', 'pcMs'],
+    ['→ offer applied', 'offerMs'],
+    ['→ ICE connected', 'iceMs'],
+    ['→ first frame', 'frameMs'],
+  ] as const;
+  let previousStack = 0;
+  let previousBase = 0;
+  const parts = stages.map(([label, key]) => {
+    const s = stat(stack, key).p50;
+    const b = stat(base, key).p50;
+    const delta = s - previousStack - (b - previousBase);
+    previousStack = s;
+    previousBase = b;
+    return `${label} ${delta >= 0 ? '+' : ''}${Math.round(delta)} ms`;
+  });
+  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. Before the connection exists the callee waits for the accept acknowledgement from the gateway, a fresh credential fetch and its camera; the fetch itself costs next to nothing (the *-fetch* rows equal the baseline), and a candidate pool only moves gathering before accept (the *-pool* rows).`;
+}
+
 export const callSetupBenchmark: Benchmark = {
   name: 'call-setup',
   title: '1. Call set-up in real Chromium',
@@ -150,12 +176,15 @@ export const callSetupBenchmark: Benchmark = {
       })),
     });
     return {
-      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e/src/support/stack.ts](../e2e/src/support/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e/src/support/person.ts](../e2e/src/support/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. In both, the caller's camera is open before accept (the app opens it at the invite) and the callee opens its own after. Timing: \`Date.now()\` at the click (or baseline start) and, inside each page, when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
+      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e/src/support/stack.ts](../e2e/src/support/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e/src/support/person.ts](../e2e/src/support/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. In both, the caller's camera is open before accept (the app opens it at the invite) and the callee opens its own after. Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
       rows,
       details: [table],
       charts: [{ file: 'call-setup.svg', title: 'Accept → first frame by variant', svg: chart }],
       notes: [
         ...failures.map((f) => `Not measured — ${f}`),
+        ...(['direct', 'relay'] as const).map((mode) =>
+          stageNote(mode, find(`stack-${mode}`), find(`baseline-${mode}`)),
+        ),
         'The app fetches fresh TURN credentials (`GET /api/turn/credentials`) on both sides after accept and creates its peer connection only then, without a candidate pool; the *-fetch* and *-pool* rows measure what that costs and what pre-gathering would save.',
       ],
     };

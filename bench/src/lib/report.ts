@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import type { BenchmarkResult, Row } from './result.ts';
 
 /** Order of sections in docs/BENCHMARKS.md (the issue's numbering). */
@@ -53,8 +54,8 @@ function loadResults(repoRoot: string): StoredResult[] {
   return results.sort((a, b) => SECTION_ORDER.indexOf(a.name) - SECTION_ORDER.indexOf(b.name));
 }
 
-/** Rewrites docs/BENCHMARKS.md from every stored result. */
-export function writeBenchmarksDoc(repoRoot: string): string {
+/** Rewrites docs/BENCHMARKS.md from every stored result, formatted like the rest of the repo. */
+export async function writeBenchmarksDoc(repoRoot: string): Promise<string> {
   const results = loadResults(repoRoot);
   const out: string[] = [
     '# Benchmarks',
@@ -117,8 +118,10 @@ export function writeBenchmarksDoc(repoRoot: string): string {
       `<sub>Run ${r.machine.date.replace('T', ' ').slice(0, 19)} UTC, ${Math.round(r.durationSeconds)} s, load average at start ${r.machine.loadAtStart} on ${r.machine.cores} cores, Node.js ${r.machine.node}.</sub>`,
     );
   }
-  const text = `${out.join('\n')}\n`;
-  writeFileSync(join(repoRoot, 'docs', 'BENCHMARKS.md'), text);
+  const path = join(repoRoot, 'docs', 'BENCHMARKS.md');
+  const options = (await resolveConfig(path)) ?? {};
+  const text = await format(`${out.join('\n')}\n`, { ...options, filepath: path });
+  writeFileSync(path, text);
   return text;
 }
 
