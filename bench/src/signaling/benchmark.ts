@@ -81,7 +81,10 @@ async function ramp(
     // Where does the server spend its time near saturation? Profile one step there.
     let profile: string | null = null;
     let profileSummary: ProfileSummary | null = null;
-    const profileRate = Math.max(sustained, rates[0]!);
+    // Profile where it breaks: the first failing rate above the sustained one.
+    const profileRate =
+      steps.find((st) => st.rate > sustained && !passed(st))?.rate ??
+      Math.max(sustained, rates[0]!);
     const inspector = await InspectorSession.attach(server.process);
     try {
       const { profile: cpuProfile } = await profileDuring(inspector, () =>
@@ -232,7 +235,7 @@ export const signalingBenchmark: Benchmark = {
         .map((i) => `Incident during the run: ${i}`),
     ];
     return {
-      method: `${users} authenticated socket.io clients (websocket transport) in ${users / 2} caller/callee pairs, spread over 8 loopback source addresses (127.0.0.2–9), run complete call set-ups — \`call:invite\` → \`call:incoming\`, \`call:accept\` → \`call:accepted\`, offer and answer (~4 kB SDP each), ${CANDIDATES_PER_CALL} trickled candidates (both directions at once), \`call:hangup\` → \`call:ended\` — at a fixed open-loop rate for ${stepSeconds} s per step, every message timed from the sender's \`emit\` to the receiver's handler (both in one process, one clock). The server is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`), the generator to core ${GENERATOR_CPU}. A step passes with p99 < ${P99_LIMIT_MS} ms, zero error acks, zero timeouts and no call left waiting for a free pair. The baseline is [bench/src/baseline/relay-server.ts](../bench/src/baseline/relay-server.ts): same socket.io version, path, namespace, transport and buffer limit, no auth, no validation, no rate limit, no presence. After each ramp both servers run one longer step at half the baseline's sustained rate for the latency comparison, then one profiled step at their own sustained rate.`,
+      method: `${users} authenticated socket.io clients (websocket transport) in ${users / 2} caller/callee pairs, spread over 8 loopback source addresses (127.0.0.2–9), run complete call set-ups — \`call:invite\` → \`call:incoming\`, \`call:accept\` → \`call:accepted\`, offer and answer (~4 kB SDP each), ${CANDIDATES_PER_CALL} trickled candidates (both directions at once), \`call:hangup\` → \`call:ended\` — at a fixed open-loop rate for ${stepSeconds} s per step, every message timed from the sender's \`emit\` to the receiver's handler (both in one process, one clock). The server is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`), the generator to core ${GENERATOR_CPU}. A step passes with p99 < ${P99_LIMIT_MS} ms, zero error acks, zero timeouts and no call left waiting for a free pair. The baseline is [bench/src/baseline/relay-server.ts](../bench/src/baseline/relay-server.ts): same socket.io version, path, namespace, transport and buffer limit, no auth, no validation, no rate limit, no presence. After each ramp both servers run one longer step at half the baseline's sustained rate for the latency comparison, then one profiled step at the first rate they failed (or their sustained rate).`,
       rows,
       details: [stepsTable(gw), stepsTable(base), gw.profile ?? '', base.profile ?? ''].filter(
         Boolean,
