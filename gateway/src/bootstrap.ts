@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IoAdapter } from '@nestjs/platform-socket.io';
+import { LeanIoAdapter } from './signaling/lean-io.adapter';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
@@ -30,7 +30,7 @@ export async function createGateway(
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
-  app.useWebSocketAdapter(new IoAdapter(app));
+  app.useWebSocketAdapter(new LeanIoAdapter(app));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

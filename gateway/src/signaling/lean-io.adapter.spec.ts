@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import { isObservable, of, throwError } from 'rxjs';
+import { LeanIoAdapter } from './lean-io.adapter';
+
+type BindArgs = Parameters<LeanIoAdapter['bindMessageHandlers']>;
+
+/** A socket as far as the adapter touches it: `on` for handlers, `emit` for event replies. */
+class FakeSocket extends EventEmitter {
+  readonly sent: [string, unknown][] = [];
+  send(event: string, data: unknown): void {
+    this.sent.push([event, data]);
+  }
+}
+
+function bind(handlers: Partial<BindArgs[1][number]>[]): {
+  socket: FakeSocket;
+  errors: unknown[];
+} {
+  const adapter = new LeanIoAdapter();
+  const errors: unknown[] = [];
+  Object.defineProperty(adapter, 'logger', { value: { error: (e: unknown) => errors.push(e) } });
+  const socket = new FakeSocket();
+  const asSocket = Object.assign(socket, {
+    // The adapter's event replies go through socket.emit; record them instead of looping.
+    emit: (event: string, data: unknown) => {
+      socket.send(event, data);
+      return true;
+    },
+  }) as unknown as BindArgs[0];
+  adapter.bindMessageHandlers(
+    asSocket,
+    handlers.map((h) => ({
+      message: 'ping',
+      methodName: 'ping',
+      isAckHandledManually: false,
+      callback: () => Promise.resolve(undefined),
+      ...h,
+    })),
+    // Like Nest's transformToObservable for synchronous results.
+    (value: unknown) => (isObservable(value) ? value : of(value)),
+  );
+  return { socket, errors };
+}
+
+function fire(socket: FakeSocket, ...args: unknown[]): void {
+  EventEmitter.prototype.emit.call(socket, 'ping', ...args);
+}
+
+describe('LeanIoAdapter', () => {
+  it('answers the ack with the handler result and passes the payload through', () => {
+    const seen: unknown[] = [];
+    const { socket } = bind([
+      {
+        callback: (data: unknown) => {
+          seen.push(data);
+          return { ok: true } as never;
+        },
+      },
+    ]);
+    const ack = jest.fn();
+    fire(socket, { callId: 'c1' }, ack);
+    expect(seen).toEqual([{ callId: 'c1' }]);
+    expect(ack).toHaveBeenCalledWith({ ok: true });
+  });
+
+  it('emits an { event, data } result instead of acking, and ignores nil results', () => {
+    const { socket } = bind([{ callback: () => ({ event: 'pong', data: 1 }) as never }]);
+    const ack = jest.fn();
+    fire(socket, {}, ack);
+    expect(socket.sent).toEqual([['pong', 1]]);
+    expect(ack).not.toHaveBeenCalled();
+
+    const quiet = bind([{ callback: () => null as never }]);
+    const quietAck = jest.fn();
+    fire(quiet.socket, {}, quietAck);
+    expect(quietAck).not.toHaveBeenCalled();
+  });
+
+  it('leaves the ack alone when the handler acks by itself', () => {
+    const { socket } = bind([{ isAckHandledManually: true, callback: () => 'x' as never }]);
+    const ack = jest.fn();
+    fire(socket, {}, ack);
+    expect(ack).not.toHaveBeenCalled();
+  });
+
+  it('logs a throwing or failing handler and keeps serving the event', () => {
+    let calls = 0;
+    const { socket, errors } = bind([
+      {
+        callback: () => {
+          calls += 1;
+          if (calls === 1) throw new Error('sync boom');
+          if (calls === 2) return throwError(() => new Error('async boom')) as never;
+          return 'fine' as never;
+        },
+      },
+    ]);
+    const ack = jest.fn();
+    fire(socket, {}, ack);
+    fire(socket, {}, ack);
+    fire(socket, {}, ack);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['sync boom', 'async boom']);
+    expect(ack).toHaveBeenCalledTimes(1);
+    expect(ack).toHaveBeenCalledWith('fine');
+  });
+});

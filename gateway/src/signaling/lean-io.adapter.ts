@@ -1,0 +1,56 @@
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Observable } from 'rxjs';
+
+/** The socket type of the socket.io copy Nest's adapter is built on. */
+type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
+
+/** What a handler's result (or a filter's) may carry back: an ack payload or an event. */
+interface HandlerResponse {
+  event?: string;
+  data?: unknown;
+}
+
+/**
+ * Nest's IoAdapter with the per-socket cost taken out. The stock adapter builds an RxJS
+ * pipeline (`fromEvent` → `mergeMap` → `takeUntil(disconnect$)`) for every handler on
+ * every socket and keeps it for the socket's life: about 25 kB per idle connection, three
+ * times a bare socket.io server (docs/BENCHMARKS.md, memory). Here each handler is a plain
+ * listener, and the per-message work (guards, pipes, filters via `transform`) and the
+ * reply semantics are unchanged: a non-nil result with `event` is emitted, anything else
+ * answers the ack unless the handler acks by itself. socket.io drops a socket's listeners
+ * with the socket, so nothing outlives a disconnect.
+ */
+export class LeanIoAdapter extends IoAdapter {
+  override bindMessageHandlers(
+    socket: NestIoSocket,
+    handlers: MessageMappingProperties[],
+    // Nest's own signature: handlers return any value, wrapped into an Observable.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    transform: (data: any) => Observable<any>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        let result$: Observable<HandlerResponse | null | undefined>;
+        try {
+          result$ = transform(callback(data, ack));
+        } catch (error) {
+          this.logger.error(error);
+          return;
+        }
+        result$.subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            if (response.event) {
+              socket.emit(response.event, response.data);
+            } else if (!isAckHandledManually && typeof ack === 'function') {
+              (ack as (reply: unknown) => void)(response);
+            }
+          },
+          error: (error: unknown) => this.logger.error(error),
+        });
+      });
+    }
+  }
+}
