@@ -25,8 +25,11 @@ export const TURN_TTL_SECONDS = 60;
  */
 const keepStack = process.env['CALLGATE_E2E_KEEP_STACK'] === '1';
 
-/** Compose project of the suite; fixed so that built images keep their tags. */
-const PROJECT = 'callgate-e2e';
+/**
+ * Compose project of the suite; fixed so that built images keep their tags.
+ * `CALLGATE_E2E_PROJECT` gives a second checkout on the same machine a stack of its own.
+ */
+const PROJECT = process.env['CALLGATE_E2E_PROJECT'] || 'callgate-e2e';
 
 export const BROWSER_SERVICES = [
   'browser-a',
