@@ -11,6 +11,8 @@ export const ErrorCode = {
   Busy: 'busy',
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
+  /** A socket event the gateway does not handle (an old or a newer client, or a typo). */
+  UnknownEvent: 'unknown_event',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

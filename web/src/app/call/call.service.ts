@@ -14,6 +14,7 @@ import { SettingsService } from '../settings/settings.service';
 import { SignalingClient } from '../signaling/signaling-client';
 import { CallStateMachine, type EndReason } from './call-state';
 import { ActiveCall } from './active-call';
+import { CarriedCall } from './carried-call';
 import { installDebugHook } from './debug-hook';
 import { requestNotificationPermission } from './incoming-call-alert';
 import { MediaDevicesService } from './media-devices.service';
@@ -42,6 +43,7 @@ export class CallService {
   private readonly devices = inject(MediaDevicesService);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
+  private readonly carrying = new CarriedCall();
   private readonly signals = new Subject<{ call: ActiveCall; signal: SignalRelayed }>();
   /** The call in progress on this device, from invite or ring until it ends. */
   private readonly active = signal<ActiveCall | null>(null);
@@ -55,6 +57,13 @@ export class CallService {
   readonly micMuted = computed(() => this.active()?.media.micMuted() ?? false);
   readonly cameraOff = computed(() => this.active()?.media.cameraOff() ?? false);
   readonly relayOnly = computed(() => this.active()?.relayOnly() ?? false);
+  readonly sharingScreen = computed(() => (this.active()?.media.screen() ?? null) !== null);
+  /** Whether the current call started as a voice call. */
+  readonly voiceCall = computed(() => this.active()?.video === false);
+  /** The other side's camera/microphone/screen as it told us over the data channel. */
+  readonly remoteMedia = computed(() => this.active()?.channel.remoteMedia() ?? null);
+  readonly chat = computed(() => this.active()?.channel.chat() ?? []);
+  readonly chatOpen = computed(() => this.active()?.channel.open() ?? false);
   readonly stats = computed(() => this.active()?.stats() ?? null);
   readonly statsHistory = computed(() => this.active()?.statsHistory() ?? []);
   /** A call of ours the gateway knows about but this tab has no media for. */
@@ -65,9 +74,10 @@ export class CallService {
     this.signaling.on('call:accepted').subscribe((p) => void this.onAccepted(p.callId));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
+    this.signaling.on('call:peer-rejoined').subscribe((p) => void this.onPeerRejoined(p.callId));
     this.signaling.on('signal').subscribe((s) => {
       const call = this.active();
-      if (call && s.callId === call.callId && this.machine.busy) {
+      if (call && s.callId === call.callId && call.acceptsSignals && this.machine.busy) {
         this.signals.next({ call, signal: s });
       }
     });
@@ -96,16 +106,17 @@ export class CallService {
     });
   }
 
-  /** Calls someone: rings them and shows our camera meanwhile. */
-  async call(peer: UserSummary): Promise<void> {
+  /** Calls someone: rings them and shows our camera meanwhile (none for a voice call). */
+  async call(peer: UserSummary, options: { video?: boolean } = {}): Promise<void> {
     if (this.machine.busy) return;
     requestNotificationPermission();
-    const call = this.begin(null, peer, 'caller');
+    const video = options.video ?? true;
+    const call = this.begin(null, peer, 'caller', video);
     this.machine.setState({ name: 'outgoing', callId: null, peer });
     void call.openMedia();
     let ack;
     try {
-      ack = await this.signaling.request('call:invite', { to: peer.id });
+      ack = await this.signaling.request('call:invite', { to: peer.id, video });
     } catch (error) {
       this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
       return;
@@ -176,8 +187,23 @@ export class CallService {
     this.active()?.toggleMicrophone();
   }
 
-  toggleCamera(): void {
-    this.active()?.toggleCamera();
+  toggleCamera(): Promise<void> {
+    return this.active()?.toggleCamera() ?? Promise.resolve();
+  }
+
+  shareScreen(): Promise<void> {
+    return this.active()?.shareScreen() ?? Promise.resolve();
+  }
+
+  stopScreenShare(): Promise<void> {
+    return this.active()?.stopScreenShare() ?? Promise.resolve();
+  }
+
+  /** Sends a chat line to the other side; returns why not, as a sentence, or `null`. */
+  sendChat(text: string): string | null {
+    const call = this.active();
+    if (!call || !this.machine.busy) return 'There is no call to chat in.';
+    return call.channel.sendChat(text);
   }
 
   /** Switches camera or microphone mid-call without renegotiating. */
@@ -198,12 +224,49 @@ export class CallService {
     this.elsewhere.set(null);
   }
 
+  /**
+   * Picks up, with a fresh connection, an active call this tab had lost (page reload):
+   * the other side drops its old connection when the gateway relays our `call:rejoin`.
+   */
+  async rejoin(): Promise<void> {
+    const resume = this.elsewhere();
+    if (!resume || resume.phase !== 'active' || this.machine.busy) return;
+    this.elsewhere.set(null);
+    const call = this.begin(resume.callId, resume.peer, resume.role, resume.video !== false);
+    call.holdSignals();
+    this.machine.setState({
+      name: 'connecting',
+      callId: resume.callId,
+      peer: resume.peer,
+      role: resume.role,
+    });
+    void call.openMedia();
+    try {
+      const ack = await this.signaling.request('call:rejoin', { callId: resume.callId });
+      if (!ack.ok) {
+        this.finish(call, 'failed', false, ack.error.message);
+        return;
+      }
+    } catch (error) {
+      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
+      return;
+    }
+    call.acceptSignals();
+    await this.connect(call);
+  }
+
   /** A fresh {@link ActiveCall}; the previous one (ended) was already closed. */
-  private begin(callId: string | null, peer: UserSummary, role: 'caller' | 'callee'): ActiveCall {
+  private begin(
+    callId: string | null,
+    peer: UserSummary,
+    role: 'caller' | 'callee',
+    video: boolean,
+  ): ActiveCall {
     this.active()?.close('hangup');
     const call: ActiveCall = new ActiveCall(callId, {
       peer,
       role,
+      video,
       devices: this.devices,
       iceServers: () => this.turn.iceServers(),
       relayOnly: () => this.settings.relayOnly(),
@@ -219,7 +282,8 @@ export class CallService {
   private onIncoming(incoming: CallIncoming): void {
     // While busy the gateway answers "busy" for us; a stray event changes nothing.
     if (this.machine.busy) return;
-    const call = this.begin(incoming.callId, incoming.from, 'callee');
+    // An older gateway sends no `video`: that was always a video call.
+    const call = this.begin(incoming.callId, incoming.from, 'callee', incoming.video !== false);
     if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
       call.ring();
     }
@@ -244,12 +308,31 @@ export class CallService {
   private onResume(resume: CallResume): void {
     if (this.machine.busy) return; // the call carried on, or this tab is in another one
     if (resume.phase === 'ringing' && resume.role === 'callee') {
-      this.onIncoming({ callId: resume.callId, from: resume.peer });
+      this.onIncoming({ callId: resume.callId, from: resume.peer, video: resume.video });
       return;
     }
-    // The media of this call lives in another tab, or lived in a page that was reloaded.
-    // Hanging up here could cut a live call in another tab, so the person decides.
+    // The gateway re-attached this socket to the call: the tab that carried it was
+    // reloaded (or closed). This very tab rejoins by itself; any other tab asks first.
     this.elsewhere.set(resume);
+    if (this.carrying.isCarrying(resume.callId)) void this.rejoin();
+  }
+
+  private async onPeerRejoined(callId: string): Promise<void> {
+    const call = this.active();
+    const state = this.machine.state;
+    if (!call || call.callId !== callId || call.closed) return;
+    if (state.name === 'connected') this.machine.setState({ ...state, name: 'reconnecting' });
+    try {
+      await call.reconnect();
+    } catch {
+      this.emit('call:hangup', callId);
+      this.finish(
+        call,
+        'failed',
+        false,
+        'the relay credentials could not be fetched from the server.',
+      );
+    }
   }
 
   private async connect(call: ActiveCall): Promise<void> {
@@ -273,7 +356,9 @@ export class CallService {
     if (peerState === 'connected') {
       call.clearMediaTimer();
       if (state.name === 'connecting') {
-        this.machine.setState({ ...state, name: 'connected', connectedAt: Date.now() });
+        const connectedAt = this.carrying.connectedAt(call.callId) ?? Date.now();
+        this.carrying.remember(call.callId, connectedAt);
+        this.machine.setState({ ...state, name: 'connected', connectedAt });
       } else if (state.name === 'reconnecting') {
         this.machine.setState({ ...state, name: 'connected' });
       }
@@ -316,6 +401,7 @@ export class CallService {
   private finish(call: ActiveCall, reason: EndReason, byMe: boolean, detail?: string): void {
     const state = this.machine.state;
     call.close(reason);
+    this.carrying.forget(call.callId);
     if (call !== this.active() || state.name === 'idle' || state.name === 'ended') return;
     const connectedAt =
       state.name === 'connected' || state.name === 'reconnecting' ? state.connectedAt : null;
