@@ -7,6 +7,8 @@
 import { Person } from './support/person.js';
 import { configuredIceServerUrls } from './support/webrtc-probe.js';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
+import { describeInCall } from './scenarios/in-call.js';
+import { describeFirstLoadAndAccessibility } from './scenarios/first-load-and-a11y.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
@@ -83,6 +85,20 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
 
   describe('TURN credentials and peer policy', () => {
     describeTurnCredentials(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('in the call', () => {
+    describeInCall(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('first load and accessibility', () => {
+    describeFirstLoadAndAccessibility(
       () => stack,
       () => ({ alice, bob }),
     );
