@@ -219,6 +219,28 @@ describe('CallService', () => {
     expect(state()).toMatchObject({ name: 'outgoing', callId: 'c1' });
   });
 
+  it('when the other side rejoins after a reload: Reconnecting…, a fresh connection, then Connected', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c7' }));
+    await calls.call(bob);
+    signaling.push('call:accepted', { callId: 'c7' });
+    await flush();
+    const old = peers[0]!;
+    old.become('connected');
+    expect(state()).toMatchObject({ name: 'connected' });
+    const connectedAt = (state() as { connectedAt: number }).connectedAt;
+    signaling.push('call:peer-rejoined', { callId: 'other' });
+    expect(peers).toHaveLength(1);
+    signaling.push('call:peer-rejoined', { callId: 'c7' });
+    expect(state().name).toBe('reconnecting');
+    await flush();
+    expect(old.closed).toBe(true);
+    expect(old.channels[0]!.readyState).toBe('closed');
+    expect(peers).toHaveLength(2);
+    expect(peers[1]!.channels).toHaveLength(1);
+    peers[1]!.become('connected');
+    expect(state()).toMatchObject({ name: 'connected', connectedAt });
+  });
+
   it.each(['timeout', 'cancelled', 'answered_elsewhere'] as const)(
     'an incoming call ended by the gateway (%s) stops ringing and says why',
     (reason) => {
@@ -232,10 +254,13 @@ describe('CallService', () => {
 describe('CallService resume after reconnect', () => {
   let signaling: FakeSignaling;
   let calls: CallService;
+  let peers: FakeRtcPeer[];
 
   beforeEach(() => {
     jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    sessionStorage.clear();
     signaling = new FakeSignaling();
+    peers = [];
     TestBed.configureTestingModule({
       providers: [
         { provide: SignalingClient, useValue: signaling },
@@ -244,12 +269,83 @@ describe('CallService resume after reconnect', () => {
           provide: MediaDevicesService,
           useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
         },
+        {
+          provide: PEER_CONNECTION_FACTORY,
+          useValue: (c: RTCConfiguration) => {
+            const pc = new FakeRtcPeer(c);
+            peers.push(pc);
+            return pc as unknown as RTCPeerConnection;
+          },
+        },
       ],
     });
     calls = TestBed.inject(CallService);
   });
 
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    calls.hangup();
+    jest.restoreAllMocks();
+  });
+
+  it('the tab that carried the call rejoins by itself after a reload, and keeps the duration', async () => {
+    sessionStorage.setItem(
+      'callgate.carriedCall',
+      JSON.stringify({ callId: 'r4', connectedAt: 1_000 }),
+    );
+    signaling.push('call:resume', {
+      callId: 'r4',
+      peer: bob,
+      role: 'callee',
+      phase: 'active',
+      video: true,
+    });
+    expect(calls.state()).toMatchObject({ name: 'connecting', callId: 'r4', role: 'callee' });
+    // A signal of the connection that died with the old page is not applied to the new one.
+    signaling.push('signal', {
+      callId: 'r4',
+      from: bob.id,
+      description: { type: 'answer', sdp: 'old' },
+    });
+    await flush();
+    expect(signaling.events('call:rejoin')).toEqual([{ callId: 'r4' }]);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]!.remoteDescription).toBeNull();
+    expect(calls.elsewhere()).toBeNull();
+    signaling.push('signal', {
+      callId: 'r4',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'new' },
+    });
+    await flush();
+    expect(peers[0]!.remoteDescription).toEqual({ type: 'offer', sdp: 'new' });
+    peers[0]!.become('connected');
+    expect(calls.state()).toMatchObject({ name: 'connected', connectedAt: 1_000 });
+    calls.hangup();
+    expect(sessionStorage.getItem('callgate.carriedCall')).toBeNull();
+  });
+
+  it('another tab offers "Rejoin call"; the gateway refusing it ends with its sentence', async () => {
+    signaling.push('call:resume', {
+      callId: 'r5',
+      peer: bob,
+      role: 'caller',
+      phase: 'active',
+      video: true,
+    });
+    expect(calls.state().name).toBe('idle');
+    expect(signaling.events('call:rejoin')).toEqual([]);
+    signaling.answers.set('call:rejoin', () => ({
+      ok: false,
+      error: { code: 'forbidden', message: 'This call is connected in another tab.' },
+    }));
+    await calls.rejoin();
+    expect(calls.state()).toMatchObject({
+      name: 'ended',
+      reason: 'failed',
+      detail: 'This call is connected in another tab.',
+    });
+    expect(peers).toHaveLength(0);
+  });
 
   it('shows a still-ringing incoming call again', () => {
     signaling.push('call:resume', { callId: 'r1', peer: bob, role: 'callee', phase: 'ringing' });
