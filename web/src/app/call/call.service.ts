@@ -1,25 +1,22 @@
-import { Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type CallEnded,
   type CallIncoming,
   type CallResume,
   ErrorCode,
-  type SignalRelayed,
   type UserSummary,
 } from '@callgate/protocol';
-import { EMPTY, Subject, catchError, concatMap, from } from 'rxjs';
 
 import { SettingsService } from '../settings/settings.service';
 import { SignalingClient } from '../signaling/signaling-client';
 import { CallStateMachine, type EndReason } from './call-state';
 import { ActiveCall } from './active-call';
+import { CallSignals } from './call-signals';
 import { CarriedCall } from './carried-call';
-import { installDebugHook } from './debug-hook';
+import { CurrentCall } from './current-call';
 import { requestNotificationPermission } from './incoming-call-alert';
 import { MediaDevicesService } from './media-devices.service';
-import type { NegotiationMessage } from './perfect-negotiation';
-import { statsEntries } from './stats';
 import { TurnCredentialsService } from './turn-credentials.service';
 
 /** Creates the RTCPeerConnection of a call; replaced by a fake in unit tests. */
@@ -36,7 +33,7 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<
  * messages are applied strictly in order.
  */
 @Injectable({ providedIn: 'root' })
-export class CallService {
+export class CallService extends CurrentCall {
   private readonly signaling = inject(SignalingClient);
   private readonly turn = inject(TurnCredentialsService);
   private readonly settings = inject(SettingsService);
@@ -44,66 +41,26 @@ export class CallService {
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
   private readonly carrying = new CarriedCall();
-  private readonly signals = new Subject<{ call: ActiveCall; signal: SignalRelayed }>();
-  /** The call in progress on this device, from invite or ring until it ends. */
-  private readonly active = signal<ActiveCall | null>(null);
+  private readonly relay = new CallSignals(this.signaling);
 
   readonly state$ = this.machine.state$;
   readonly state = toSignal(this.machine.state$, { requireSync: true });
-  readonly localStream = computed(() => this.active()?.media.stream() ?? null);
-  readonly remoteStream = computed(() => this.active()?.remoteStream() ?? null);
-  /** Why this side sends less than camera and microphone, as a sentence. */
-  readonly mediaProblem = computed(() => this.active()?.media.problem() ?? null);
-  readonly micMuted = computed(() => this.active()?.media.micMuted() ?? false);
-  readonly cameraOff = computed(() => this.active()?.media.cameraOff() ?? false);
-  readonly relayOnly = computed(() => this.active()?.relayOnly() ?? false);
-  readonly sharingScreen = computed(() => (this.active()?.media.screen() ?? null) !== null);
-  /** Whether the current call started as a voice call. */
-  readonly voiceCall = computed(() => this.active()?.video === false);
-  /** The other side's camera/microphone/screen as it told us over the data channel. */
-  readonly remoteMedia = computed(() => this.active()?.channel.remoteMedia() ?? null);
-  readonly chat = computed(() => this.active()?.channel.chat() ?? []);
-  readonly chatOpen = computed(() => this.active()?.channel.open() ?? false);
-  readonly stats = computed(() => this.active()?.stats() ?? null);
-  readonly statsHistory = computed(() => this.active()?.statsHistory() ?? []);
   /** A call of ours the gateway knows about but this tab has no media for. */
   readonly elsewhere = signal<CallResume | null>(null);
 
   constructor() {
+    super();
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
     this.signaling.on('call:accepted').subscribe((p) => void this.onAccepted(p.callId));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('call:peer-rejoined').subscribe((p) => void this.onPeerRejoined(p.callId));
-    this.signaling.on('signal').subscribe((s) => {
-      const call = this.active();
-      if (call && s.callId === call.callId && call.acceptsSignals && this.machine.busy) {
-        this.signals.next({ call, signal: s });
-      }
-    });
-    // concatMap: each message is fully applied before the next one starts.
-    this.signals
-      .pipe(
-        concatMap(({ call, signal }) =>
-          from(call.handleSignal(negotiationMessageOf(signal))).pipe(
-            catchError((error: unknown) => {
-              console.warn('[call] could not apply a signal', error);
-              return EMPTY;
-            }),
-          ),
-        ),
-      )
-      .subscribe();
-    installDebugHook({
-      getStats: async () => {
-        const report = this.active()?.getStats();
-        return report ? statsEntries(await report) : [];
-      },
-      connectionState: () => this.active()?.peerConnection?.connectionState ?? null,
-      iceTransportPolicy: () =>
-        this.active()?.peerConnection?.getConfiguration().iceTransportPolicy ?? null,
-      callState: () => this.machine.state.name,
-    });
+    this.relay.applyInOrder(() => (this.machine.busy ? this.active() : null));
+    this.installDebugHook(() => this.machine.state.name);
+  }
+
+  protected get inProgress(): boolean {
+    return this.machine.busy;
   }
 
   /** Calls someone: rings them and shows our camera meanwhile (none for a voice call). */
@@ -128,7 +85,7 @@ export class CallService {
     }
     if (call.closed) {
       // Cancelled while the invite was on its way.
-      this.emit('call:hangup', ack.callId);
+      this.relay.emit('call:hangup', ack.callId);
       return;
     }
     call.attach(ack.callId);
@@ -164,7 +121,7 @@ export class CallService {
     const state = this.machine.state;
     const call = this.active();
     if (state.name !== 'incoming' || !call) return;
-    this.emit('call:decline', state.callId);
+    this.relay.emit('call:decline', state.callId);
     this.finish(call, 'declined', true);
   }
 
@@ -174,7 +131,7 @@ export class CallService {
     const call = this.active();
     if (state.name === 'incoming') return this.decline();
     if (!this.machine.busy || !call) return;
-    if (call.callId) this.emit('call:hangup', call.callId);
+    if (call.callId) this.relay.emit('call:hangup', call.callId);
     this.finish(call, state.name === 'outgoing' ? 'cancelled' : 'hangup', true);
   }
 
@@ -183,44 +140,11 @@ export class CallService {
     if (this.machine.state.name === 'ended') this.machine.setState({ name: 'idle' });
   }
 
-  toggleMicrophone(): void {
-    this.active()?.toggleMicrophone();
-  }
-
-  toggleCamera(): Promise<void> {
-    return this.active()?.toggleCamera() ?? Promise.resolve();
-  }
-
-  shareScreen(): Promise<void> {
-    return this.active()?.shareScreen() ?? Promise.resolve();
-  }
-
-  stopScreenShare(): Promise<void> {
-    return this.active()?.stopScreenShare() ?? Promise.resolve();
-  }
-
-  /** Sends a chat line to the other side; returns why not, as a sentence, or `null`. */
-  sendChat(text: string): string | null {
-    const call = this.active();
-    if (!call || !this.machine.busy) return 'There is no call to chat in.';
-    return call.channel.sendChat(text);
-  }
-
-  /** Switches camera or microphone mid-call without renegotiating. */
-  async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    await this.active()?.switchDevice(kind, deviceId);
-  }
-
-  /** Shows why a device could not be used, in the call's media notice. */
-  reportMediaProblem(problem: string): void {
-    this.active()?.media.problem.set(problem);
-  }
-
   /** Ends a call this tab has no media for (see {@link elsewhere}). */
   endCallElsewhere(): void {
     const call = this.elsewhere();
     if (!call) return;
-    this.emit('call:hangup', call.callId);
+    this.relay.emit('call:hangup', call.callId);
     this.elsewhere.set(null);
   }
 
@@ -271,7 +195,7 @@ export class CallService {
       iceServers: () => this.turn.iceServers(),
       relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
-      sendSignal: (id, message) => this.sendSignal(id, message),
+      sendSignal: (id, message) => this.relay.send(id, message),
       onConnectionState: (s) => this.onPeerState(call, s),
       onMediaTimeout: (detail) => this.onMediaTimeout(call, detail),
     });
@@ -322,24 +246,18 @@ export class CallService {
     const state = this.machine.state;
     if (!call || call.callId !== callId || call.closed) return;
     if (state.name === 'connected') this.machine.setState({ ...state, name: 'reconnecting' });
-    try {
-      await call.reconnect();
-    } catch {
-      this.emit('call:hangup', callId);
-      this.finish(
-        call,
-        'failed',
-        false,
-        'the relay credentials could not be fetched from the server.',
-      );
-    }
+    await this.connect(call, () => call.reconnect());
   }
 
-  private async connect(call: ActiveCall): Promise<void> {
+  /** Creates (or, for `reconnect`, replaces) the call's connection; ends it if that fails. */
+  private async connect(
+    call: ActiveCall,
+    create: () => Promise<boolean> = () => call.connect(),
+  ): Promise<void> {
     try {
-      await call.connect();
+      await create();
     } catch {
-      if (call.callId) this.emit('call:hangup', call.callId);
+      if (call.callId) this.relay.emit('call:hangup', call.callId);
       this.finish(
         call,
         'failed',
@@ -373,28 +291,13 @@ export class CallService {
 
   private onMediaTimeout(call: ActiveCall, detail: string): void {
     if (call !== this.active() || !this.machine.busy) return;
-    if (call.callId) this.emit('call:hangup', call.callId);
+    if (call.callId) this.relay.emit('call:hangup', call.callId);
     this.finish(
       call,
       this.machine.state.name === 'reconnecting' ? 'disconnected' : 'failed',
       false,
       detail,
     );
-  }
-
-  private sendSignal(callId: string, message: NegotiationMessage): void {
-    this.signaling
-      .request('signal', { callId, ...message })
-      .then((ack) => {
-        if (!ack.ok) console.warn('[call] the server refused a signal:', ack.error.message);
-      })
-      .catch((error: unknown) => console.warn('[call] a signal was not confirmed', error));
-  }
-
-  private emit(event: 'call:hangup' | 'call:decline', callId: string): void {
-    this.signaling
-      .request(event, { callId })
-      .catch((error: unknown) => console.warn(`[call] ${event} was not confirmed`, error));
   }
 
   /** Ends `call` with `reason`: closes it (everything it holds), then the state says why. */
@@ -416,11 +319,4 @@ export class CallService {
       ...(detail ? { detail } : {}),
     });
   }
-}
-
-function negotiationMessageOf(signal: SignalRelayed): NegotiationMessage {
-  const message: NegotiationMessage = {};
-  if (signal.description) message.description = signal.description;
-  if (signal.candidate !== undefined) message.candidate = signal.candidate;
-  return message;
 }
