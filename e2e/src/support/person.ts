@@ -119,6 +119,11 @@ export class Person {
     });
   }
 
+  /** Waits until the call's data channel (chat, media state) is open on this side. */
+  async dataChannelOpen(): Promise<void> {
+    await this.page.locator('[data-testid="chat"][data-open="true"]').waitFor();
+  }
+
   /** Sends one chat line through the call screen's chat form. */
   async sendChat(text: string): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Message' }).fill(text);

@@ -125,8 +125,12 @@ export class CallComponent {
 
   protected shareScreen(): void {
     this.calls.shareScreen().catch((error: unknown) => {
-      // Closing the browser's picker is a choice, not a problem.
-      if (error instanceof DOMException && error.name === 'NotAllowedError') return;
+      // Closing the browser's picker is a choice, not a problem (a Permissions-Policy that
+      // forbids display-capture looks the same: the console says which).
+      if (error instanceof DOMException && error.name === 'NotAllowedError') {
+        console.info('[call] screen share not started:', error.message);
+        return;
+      }
       this.calls.reportMediaProblem('The screen could not be shared.');
     });
   }

@@ -19,7 +19,12 @@ import { CallService } from './call.service';
 @Component({
   selector: 'cg-chat-panel',
   template: `
-    <section class="chat" aria-labelledby="chat-heading">
+    <section
+      class="chat"
+      aria-labelledby="chat-heading"
+      data-testid="chat"
+      [attr.data-open]="calls.chatOpen()"
+    >
       <h2 id="chat-heading">Chat</h2>
       <ol #log class="lines" role="log" aria-label="Chat messages" data-testid="chat-log">
         @for (line of calls.chat(); track line.id) {
