@@ -16,6 +16,7 @@ import { SparklineComponent } from '../shared/sparkline.component';
 import { SrcObjectDirective } from '../shared/src-object.directive';
 import { formatBitrate, formatDuration } from '../shared/format';
 import { SignalingClient } from '../signaling/signaling-client';
+import { initialsOf, remoteMediaSentences } from './call-sentences';
 import { CallService } from './call.service';
 import { ChatPanelComponent } from './chat-panel.component';
 import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
@@ -85,16 +86,9 @@ export class CallComponent {
   });
   protected readonly formatBitrate = formatBitrate;
   /** What the other side's media is doing, as sentences (read out politely). */
-  protected readonly remoteSentences = computed(() => {
-    const media = this.calls.remoteMedia();
-    const name = this.peerName();
-    if (!media) return [];
-    const sentences: string[] = [];
-    if (media.sharingScreen) sentences.push(`${name} is sharing their screen.`);
-    if (media.cameraOff) sentences.push(`${name} turned their camera off.`);
-    if (media.micMuted) sentences.push(`${name} muted their microphone.`);
-    return sentences;
-  });
+  protected readonly remoteSentences = computed(() =>
+    remoteMediaSentences(this.peerName(), this.calls.remoteMedia()),
+  );
   protected readonly showInitials = computed(() => this.calls.remoteMedia()?.cameraOff === true);
   protected readonly initials = computed(() => initialsOf(this.peerName()));
 
@@ -161,16 +155,4 @@ export class CallComponent {
   protected number(value: number | null, digits = 0, unit = ''): string {
     return value === null ? '–' : `${value.toFixed(digits)}${unit}`;
   }
-}
-
-/** Up to two initials, e.g. "Ada Lovelace" → "AL", "bob" → "B". */
-export function initialsOf(name: string): string {
-  const words = name
-    .trim()
-    .split(/[\s._-]+/)
-    .filter(Boolean);
-  return words
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? '')
-    .join('');
 }
