@@ -1,7 +1,10 @@
-import { connectCall, hangUp } from '../support/call-flow.js';
-import { axeViolations } from '../support/in-call-probe.js';
-import { Person } from '../support/person.js';
-import type { CallgateStack } from '../support/stack.js';
+import {
+  axeViolations,
+  type CallgateStack,
+  connectCall,
+  hangUp,
+  Person,
+} from '@callgate/e2e-support';
 
 /** Scenario 11 (issue 11, "small things"): a clean first load, and two axe-core rules. */
 export function describeFirstLoadAndAccessibility(

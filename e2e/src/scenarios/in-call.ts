@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { CHAT_MAX_LENGTH } from '@callgate/protocol';
-import { connectCall, hangUp } from '../support/call-flow.js';
 import {
+  type CallgateStack,
+  connectCall,
   eventually,
+  expectVideoFlowing,
+  hangUp,
+  mediaSnapshot,
+  type Person,
   recordCallStates,
   recordedCallStates,
   sendReceive,
-} from '../support/in-call-probe.js';
-import type { Person } from '../support/person.js';
-import type { CallgateStack } from '../support/stack.js';
-import { expectVideoFlowing, mediaSnapshot, waitForDecodedVideo } from '../support/webrtc-probe.js';
+  waitForDecodedVideo,
+} from '@callgate/e2e-support';
 
 type Mode = 'direct' | 'relay-only';
 const MODES: Mode[] = ['direct', 'relay-only'];

@@ -1,6 +1,7 @@
 import type { SignalRelayed } from '@callgate/protocol';
 import { EMPTY, Subject, catchError, concatMap, from } from 'rxjs';
 
+import { toCallgateError } from '../shared/api-error';
 import type { SignalingClient } from '../signaling/signaling-client';
 import type { ActiveCall } from './active-call';
 import type { NegotiationMessage } from './perfect-negotiation';
@@ -40,17 +41,18 @@ export class CallSignals {
   send(callId: string, message: NegotiationMessage): void {
     this.signaling
       .request('signal', { callId, ...message })
-      .then((ack) => {
-        if (!ack.ok) console.warn('[call] the server refused a signal:', ack.error.message);
-      })
-      .catch((error: unknown) => console.warn('[call] a signal was not confirmed', error));
+      .catch((error: unknown) =>
+        console.warn('[call] a signal was not confirmed:', toCallgateError(error).message),
+      );
   }
 
   /** Fire-and-forget call events whose outcome this side does not wait for. */
   emit(event: 'call:hangup' | 'call:decline', callId: string): void {
     this.signaling
       .request(event, { callId })
-      .catch((error: unknown) => console.warn(`[call] ${event} was not confirmed`, error));
+      .catch((error: unknown) =>
+        console.warn(`[call] ${event} was not confirmed:`, toCallgateError(error).message),
+      );
   }
 }
 

@@ -4,11 +4,11 @@ import {
   type CallEnded,
   type CallIncoming,
   type CallResume,
-  ErrorCode,
   type UserSummary,
 } from '@callgate/protocol';
 
 import { SettingsService } from '../settings/settings.service';
+import { toCallgateError } from '../shared/api-error';
 import { SignalingClient } from '../signaling/signaling-client';
 import { CallStateMachine, type EndReason } from './call-state';
 import { ActiveCall } from './active-call';
@@ -75,12 +75,8 @@ export class CallService extends CurrentCall {
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id, video });
     } catch (error) {
-      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
-      return;
-    }
-    if (!ack.ok) {
-      if (ack.error.code === ErrorCode.Busy) this.finish(call, 'busy', false);
-      else this.finish(call, 'failed', false, ack.error.message);
+      // Refused (not online, already in a call) or unanswered: the sentence says which.
+      this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     if (call.closed) {
@@ -105,13 +101,9 @@ export class CallService extends CurrentCall {
     });
     void call.openMedia();
     try {
-      const ack = await this.signaling.request('call:accept', { callId: state.callId });
-      if (!ack.ok) {
-        this.finish(call, 'failed', false, ack.error.message);
-        return;
-      }
+      await this.signaling.request('call:accept', { callId: state.callId });
     } catch (error) {
-      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
+      this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     await this.connect(call);
@@ -166,13 +158,10 @@ export class CallService extends CurrentCall {
     });
     void call.openMedia();
     try {
-      const ack = await this.signaling.request('call:rejoin', { callId: resume.callId });
-      if (!ack.ok) {
-        this.finish(call, 'failed', false, ack.error.message);
-        return;
-      }
+      await this.signaling.request('call:rejoin', { callId: resume.callId });
     } catch (error) {
-      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
+      // Refused (another tab has it, the other person is away) or unanswered.
+      this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     call.acceptSignals();

@@ -20,21 +20,24 @@ function setup(video: boolean) {
   const mic = new FakeTrack('audio');
   const camera = new FakeTrack('video');
   const opened = new FakeTrack('video');
-  const open = jest.fn(async (withVideo?: boolean) => ({
-    stream: new FakeMediaStream(
-      (withVideo === false ? [mic] : [mic, camera]) as unknown as MediaStreamTrack[],
-    ) as unknown as MediaStream,
-    problem: null,
-  }));
+  const open = jest.fn((withVideo?: boolean) =>
+    Promise.resolve({
+      stream: new FakeMediaStream(
+        (withVideo === false ? [mic] : [mic, camera]) as unknown as MediaStreamTrack[],
+      ) as unknown as MediaStream,
+      problem: null,
+    }),
+  );
   const devices: MediaDeviceSource = {
     open,
-    openTrack: jest.fn(async () => opened as unknown as MediaStreamTrack),
+    openTrack: jest.fn(() => Promise.resolve(opened as unknown as MediaStreamTrack)),
     cameraId: signal<string | null>(null),
     microphoneId: signal<string | null>(null),
   };
   const replaced: [string, unknown][] = [];
-  const replace: ReplaceTrack = async (kind, track) => {
+  const replace: ReplaceTrack = (kind, track) => {
     replaced.push([kind, track]);
+    return Promise.resolve();
   };
   return { media: new LocalMedia(devices, video), open, mic, camera, opened, replaced, replace };
 }
@@ -78,8 +81,10 @@ describe('LocalMedia', () => {
     const stopped = jest.fn(() => void media.stopScreenShare(replace));
     await media.shareScreen(
       replace,
-      async () =>
-        new FakeMediaStream([screen as unknown as MediaStreamTrack]) as unknown as MediaStream,
+      () =>
+        Promise.resolve(
+          new FakeMediaStream([screen as unknown as MediaStreamTrack]) as unknown as MediaStream,
+        ),
       stopped,
     );
     expect(replaced).toEqual([['video', screen]]);
@@ -98,8 +103,10 @@ describe('LocalMedia', () => {
     const screen = new EndableTrack('video');
     await media.shareScreen(
       replace,
-      async () =>
-        new FakeMediaStream([screen as unknown as MediaStreamTrack]) as unknown as MediaStream,
+      () =>
+        Promise.resolve(
+          new FakeMediaStream([screen as unknown as MediaStreamTrack]) as unknown as MediaStream,
+        ),
       () => undefined,
     );
     media.release();
