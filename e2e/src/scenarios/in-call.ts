@@ -144,7 +144,7 @@ export function describeInCall(
       await bob.dataChannelOpen();
       await alice.page.getByRole('button', { name: 'Share screen' }).click();
       await alice.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
-      await announced(bob, `${alice.username} is sharing their screen.`, 2_000);
+      await announced(bob, `${alice.username} is sharing their screen.`, 10_000);
       expect((await sendReceive(alice.page)).videoSenderLabels[0]).toMatch(/^screen/);
       await expectVideoFlowing(bob.page);
       await alice.screenshot('scenario-8-sharing-alice');
@@ -155,7 +155,7 @@ export function describeInCall(
       await bob.page
         .getByTestId('remote-media-state')
         .getByText(`${alice.username} is sharing their screen.`)
-        .waitFor({ state: 'detached', timeout: 2_000 });
+        .waitFor({ state: 'detached', timeout: 10_000 });
       expect((await sendReceive(alice.page)).videoSenderLabels).toEqual(camera);
       await expectVideoFlowing(bob.page);
       await hangUp(alice, bob);
