@@ -199,8 +199,8 @@ describe('a call between two people', () => {
       username: alice.session.user.username,
       displayName: alice.session.user.displayName,
     };
-    expect(await ring1).toEqual({ callId, from });
-    expect(await ring2).toEqual({ callId, from });
+    expect(await ring1).toEqual({ callId, from, video: true });
+    expect(await ring2).toEqual({ callId, from, video: true });
 
     const acceptedA = nextEvent(a, 'call:accepted');
     const acceptedB = nextEvent(b1, 'call:accepted');
