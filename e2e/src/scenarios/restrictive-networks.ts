@@ -1,13 +1,20 @@
 import { connectCall, hangUp } from '../support/call-flow.js';
 import { addressOn } from '../support/container-browser.js';
-import { blockUdpTo, canReachTcp, onlyTcpPortTo, openAllPaths } from '../support/network-policy.js';
+import {
+  blockUdpTo,
+  canReachTcp,
+  onlyTcpPortTo,
+  onlyWebPort,
+  openAllPaths,
+} from '../support/network-policy.js';
 import type { Person } from '../support/person.js';
 import type { CallgateStack } from '../support/stack.js';
 
 /**
  * Scenario 3: each browser on its own network that reaches only web and turn; the
  * default ICE policy (not relay-only) must still connect, through TURN — over UDP, over
- * TCP when UDP to turn is blocked, and over TLS when only 5349 is open.
+ * TCP when UDP to turn is blocked, over TLS when only 5349 is open to turn, and over TLS on
+ * the web port when nothing but TCP to the HTTPS port gets out.
  */
 export function describeRestrictiveNetworks(
   stack: () => CallgateStack,
@@ -20,6 +27,8 @@ export function describeRestrictiveNetworks(
       b: browsers['browser-iso-b'].container,
       turnOnA: addressOn(turn, 'isolated-a'),
       turnOnB: addressOn(turn, 'isolated-b'),
+      webOnA: addressOn(stack().environment.getContainer('web-1'), 'isolated-a'),
+      webOnB: addressOn(stack().environment.getContainer('web-1'), 'isolated-b'),
     };
   };
 
@@ -72,6 +81,29 @@ export function describeRestrictiveNetworks(
     expect(call.caller.iceTransportPolicy).toBe('all');
     expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
     expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
+    await hangUp(dave, erin);
+  });
+
+  it('3d. only the HTTPS port reachable: page, signaling and a TURN/TLS call through it', async () => {
+    const { a, b, webOnA, webOnB, turnOnA } = sides();
+    await onlyWebPort(a, webOnA, 8443);
+    await onlyWebPort(b, webOnB, 8443);
+    expect(await canReachTcp(a, webOnA, 8443)).toBe(true);
+    expect(await canReachTcp(a, turnOnA, 3478)).toBe(false);
+    expect(await canReachTcp(a, turnOnA, 5349)).toBe(false);
+    const { dave, erin } = people();
+    // The page and the signaling socket come back through the one port.
+    for (const person of [dave, erin]) {
+      await person.page.reload();
+      await person.page.getByTestId('connection-state').getByText('Online').waitFor();
+    }
+    await dave.seesOnline(erin);
+    const call = await connectCall(dave, erin, 'scenario-3d-https-port-only');
+    expect(call.caller.iceTransportPolicy).toBe('all');
+    for (const side of [call.caller, call.callee]) {
+      expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+    }
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
     await hangUp(dave, erin);
   });
