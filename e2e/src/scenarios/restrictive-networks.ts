@@ -12,9 +12,10 @@ import type { CallgateStack } from '../support/stack.js';
 
 /**
  * Scenario 3: each browser on its own network that reaches only web and turn; the
- * default ICE policy (not relay-only) must still connect, through TURN — over UDP, over
- * TCP when UDP to turn is blocked, over TLS when only 5349 is open to turn, and over TLS on
- * the web port when nothing but TCP to the HTTPS port gets out.
+ * default ICE policy (not relay-only) must still connect, through TURN — over UDP, and over
+ * TLS on the web port (nginx hands it to coturn's TLS listener) when UDP to turn is
+ * blocked, when only 5349 is open to turn, and when nothing but TCP to the HTTPS port gets
+ * out at all.
  */
 export function describeRestrictiveNetworks(
   stack: () => CallgateStack,
@@ -58,16 +59,19 @@ export function describeRestrictiveNetworks(
     await hangUp(dave, erin);
   });
 
-  it('3b. UDP to turn blocked: the call connects through TURN over TCP', async () => {
+  it('3b. UDP to turn blocked: the call connects through TURN/TLS on the web port', async () => {
     const { a, b, turnOnA, turnOnB } = sides();
     await blockUdpTo(a, turnOnA);
     await blockUdpTo(b, turnOnB);
     const { dave, erin } = people();
-    const call = await connectCall(dave, erin, 'scenario-3b-isolated-tcp');
+    const call = await connectCall(dave, erin, 'scenario-3b-isolated-no-udp');
     expect(call.caller.iceTransportPolicy).toBe('all');
-    expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
-    expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
-    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TCP)', callee: 'Relayed (TURN/TCP)' });
+    // TURN/TCP on 3478 is not handed out (TURN_TCP=false): TLS on 8443 covers these networks.
+    for (const side of [call.caller, call.callee]) {
+      expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+      expect(side.local?.url).toMatch(/^turns:web:8443\b/);
+    }
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
     await hangUp(dave, erin);
   });
 
@@ -103,6 +107,7 @@ export function describeRestrictiveNetworks(
     expect(call.caller.iceTransportPolicy).toBe('all');
     for (const side of [call.caller, call.callee]) {
       expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+      expect(side.local?.url).toMatch(/^turns:web:8443\b/);
     }
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
     await hangUp(dave, erin);

@@ -96,6 +96,19 @@ describe('loadConfig', () => {
     ).toMatch(/^TURN_WEB_TLS_HOST must be a hostname/);
   });
 
+  it('leaves TURN/TCP out when TURN_TCP is false (one allocation less per interface)', () => {
+    expect(
+      loadConfig({ ...valid, TURN_TCP: 'false', TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443' }).turn
+        .urls,
+    ).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turns:turn.example.org:443?transport=tcp',
+    ]);
+    expect(failure({ ...valid, TURN_TCP: 'sometimes' })).toMatch(
+      /^TURN_TCP must be "true" or "false"/,
+    );
+  });
+
   it('takes TURN_URLS verbatim and rejects non-TURN schemes', () => {
     expect(
       loadConfig({ ...valid, TURN_HOST: undefined, TURN_URLS: 'turn:a:1,turns:b:2' }).turn.urls,

@@ -122,7 +122,11 @@ function turnUrls(env: Env): string[] {
     throw new ConfigError(`TURN_HOST must be a hostname or IP address, got "${host}".`);
   }
   const port = integer(env, 'TURN_PORT', 3478, 1, 65535);
-  const urls = [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`];
+  // Browsers allocate one relay per URL on every network interface they have and keep all
+  // of them for the whole call, so each URL costs allocations: TURN/TCP can be left out
+  // where TURN/TLS on the web port covers the networks that block UDP.
+  const urls = [`turn:${host}:${port}?transport=udp`];
+  if (bool(env, 'TURN_TCP', true)) urls.push(`turn:${host}:${port}?transport=tcp`);
   if (!bool(env, 'TURN_TLS', false)) return urls;
   // TURN/TLS on the web port (nginx routes it to coturn by ALPN) reaches every network that
   // lets HTTPS out, so it replaces the dedicated TLS port: one allocation less per browser.
