@@ -124,6 +124,9 @@ if [[ -n ${ALLOWED_PEER_IPS:-} ]]; then
       # own (on a bridge network those belong to coturn alone).
       if [[ ${#relay_lines[@]} -gt 0 ]]; then
         for own in "${relay_lines[@]#relay-ip=}"; do allowed_lines+=("allowed-peer-ip=$own"); done
+      elif is_true TURN_HOST_NETWORK; then
+        # The host's addresses would open every UDP service of the host to relayed peers.
+        echo 'callgate-turn: ALLOWED_PEER_IPS=self on host networking means TURN_RELAY_IPS, which is empty: no exception (relay-to-relay works only on a public relay address).' >&2
       else
         for own in $(hostname -I); do allowed_lines+=("allowed-peer-ip=$own"); done
       fi

@@ -14,13 +14,16 @@ import {
   startGateway,
   startPostgres,
 } from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
 
 let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   gateway = await startGateway(postgres.getConnectionUri(), {
+    REDIS_URL: redis.url,
     LOGIN_MAX_FAILURES: '3',
     LOGIN_FAILURE_WINDOW_SECONDS: '60',
   });
@@ -28,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await postgres?.stop();
+  await Promise.all([postgres?.stop(), redis?.stop()]);
 });
 
 function post(
@@ -39,7 +42,7 @@ function post(
   return fetch(`${gateway.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
@@ -71,7 +74,7 @@ describe('accounts on PostgreSQL 17', () => {
     } finally {
       await client.end();
     }
-    const second = await startGateway(postgres.getConnectionUri());
+    const second = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
     await second.close();
   });
 
@@ -95,17 +98,18 @@ describe('accounts on PostgreSQL 17', () => {
     const client = new Client({ connectionString: postgres.getConnectionUri() });
     await client.connect();
     try {
-      const user = await client.query('SELECT password_hash FROM users WHERE id = $1', [
-        session.user.id,
-      ]);
-      expect(user.rows[0].password_hash).toMatch(/^\$argon2id\$/);
-      const tokens = await client.query(
+      const user = await client.query<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE id = $1',
+        [session.user.id],
+      );
+      expect(user.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+      const tokens = await client.query<{ token_hash: Buffer }>(
         'SELECT token_hash FROM refresh_tokens WHERE user_id = $1',
         [session.user.id],
       );
       const raw = cookieOf(response).split('=')[1]!;
       expect(tokens.rows).toHaveLength(1);
-      expect(tokens.rows[0].token_hash.toString('base64url')).not.toBe(raw);
+      expect(tokens.rows[0]?.token_hash.toString('base64url')).not.toBe(raw);
     } finally {
       await client.end();
     }
@@ -116,7 +120,10 @@ describe('accounts on PostgreSQL 17', () => {
   });
 
   it('marks the cookie Secure when the request came over TLS through the proxy', async () => {
-    const behindProxy = await startGateway(postgres.getConnectionUri(), { TRUST_PROXY: 'true' });
+    const behindProxy = await startGateway(postgres.getConnectionUri(), {
+      REDIS_URL: redis.url,
+      TRUST_PROXY: 'true',
+    });
     try {
       const response = await fetch(`${behindProxy.baseUrl}/api/auth/register`, {
         method: 'POST',
@@ -168,14 +175,14 @@ describe('accounts on PostgreSQL 17', () => {
     const client = new Client({ connectionString: postgres.getConnectionUri() });
     await client.connect();
     try {
-      const stored = await client.query(
+      const stored = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM users WHERE username IN ('ab', 'shortpass', 'extra', 'blank')`,
       );
-      expect(stored.rows[0].n).toBe(0);
-      const graces = await client.query(
+      expect(stored.rows[0]?.n).toBe(0);
+      const graces = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM users WHERE lower(username) = 'grace.hopper'`,
       );
-      expect(graces.rows[0].n).toBe(1);
+      expect(graces.rows[0]?.n).toBe(1);
     } finally {
       await client.end();
     }

@@ -1,9 +1,9 @@
 #!/bin/bash
 # One-shot initialisation of the Callgate stack (the compose service "init").
 #
-# Secrets: jwt_secret and postgres_password (volume "secrets", read by db and gateway),
-#   turn_secrets (volume "turn-secrets", read by gateway and turn: the relay sees nothing
-#   else). A value set in the environment (.env)
+# Secrets: jwt_secret, postgres_password and redis_password (volume "secrets", read by
+#   db, redis and gateway), turn_secrets (volume "turn-secrets", read by gateway and turn:
+#   the relay sees nothing else). A value set in the environment (.env)
 #   wins and is written through; otherwise an existing file is kept; otherwise a random
 #   one is generated. Values are never printed.
 # TLS certificate (volume "certs", read by web and turn):
@@ -98,6 +98,12 @@ if [[ $TURN_SECRETS_DIR != "$SECRETS_DIR" && -s $SECRETS_DIR/turn_secrets ]]; th
 fi
 resolve_secret turn_secrets TURN_SECRETS 'TURN secret list' valid_turn_secrets "$TURN_SECRETS_DIR"
 resolve_secret postgres_password POSTGRES_PASSWORD 'database password' valid_db_password
+# Hex only: it goes into a redis:// URL and a redis.conf line unescaped.
+valid_redis_password() {
+  [[ $1 == --explain ]] && { echo 'it must be at least 16 characters of A-Z a-z 0-9 . _ ~ -.'; return 0; }
+  [[ $1 =~ ^[A-Za-z0-9._~-]{16,}$ ]]
+}
+resolve_secret redis_password REDIS_PASSWORD 'Redis password' valid_redis_password
 
 # --- TLS certificate ---------------------------------------------------------------------
 readonly CHAIN="$CERTS_DIR/fullchain.pem" KEY="$CERTS_DIR/privkey.pem"

@@ -89,14 +89,14 @@ function stats(page: Page): Promise<InPageStats> {
     );
     const byId = new Map(entries.map((entry) => [entry.id, entry]));
     const transport = entries.find((entry) => entry.type === 'transport');
-    const pair = byId.get(String(transport?.['selectedCandidatePairId'] ?? ''));
+    // RTCStats members are strings here (ids, candidate types, protocols).
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    const pair = byId.get(text(transport?.['selectedCandidatePairId']));
     const describe = (id: unknown): string | undefined => {
-      const c = byId.get(String(id));
+      const c = byId.get(text(id));
       if (!c) return undefined;
-      const leg = c['relayProtocol']
-        ? `/${String(c['relayProtocol'])}`
-        : `/${String(c['protocol'])}`;
-      return `${String(c['candidateType'])}${leg}`;
+      const leg = text(c['relayProtocol']) || text(c['protocol']);
+      return `${text(c['candidateType'])}/${leg}`;
     };
     return {
       framesDecoded: entries
