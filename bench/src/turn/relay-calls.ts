@@ -57,7 +57,7 @@ async function openPerson(browser: Browser, url: string, name: string): Promise<
     };
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(90_000);
   await page.goto(url);
   await page.getByLabel('Username').fill(name);
   await page.getByLabel('Password').fill(`pw-${name}-long-enough`);
