@@ -35,6 +35,14 @@ function compose(...args: string[]): string {
   return execFileSync('docker', ['compose', ...args], { encoding: 'utf8' });
 }
 
+/** Allocations held at the first refusal when accounts keep adding `perAccount` each. */
+export interface SweepResult {
+  held: number;
+  firstRefusalAt: number | null;
+  refusal: string | null;
+  accounts: number;
+}
+
 export function measureCapacity(accounts: number, perAccount: number): CapacityResult {
   const secret = compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
     .trim()
@@ -106,7 +114,74 @@ export function measureCapacity(accounts: number, perAccount: number): CapacityR
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/**
+ * Adds batches of `batch` accounts × `perAccount` allocations (kept alive, one packet per
+ * 5 s each) until coturn refuses one or `limit` allocations are held.
+ */
+export function sweepUntilRefusal(perAccount: number, batch: number, limit: number): SweepResult {
+  const secret = compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
+    .trim()
+    .split(',')[0]!;
+  const name = `callgate-bench-sweep-${process.pid}`;
+  execFileSync('docker', [
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    name,
+    '--network',
+    'host',
+    '--entrypoint',
+    'sleep',
+    CLIENT_IMAGE,
+    '900',
+  ]);
+  try {
+    const before = coturnRelaySockets();
+    let accounts = 0;
+    let held = 0;
+    while (held < limit) {
+      const script = Array.from({ length: batch }, () => {
+        const { username, password } = credential(secret, randomUUID());
+        return `turnutils_uclient -p 3478 -y -l 100 -z 5000 -n 60 -m ${perAccount / 2} -u '${username}' -w '${password}' 127.0.0.1 >/tmp/s-$RANDOM$RANDOM.log 2>&1 &`;
+      }).join('\n');
+      execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
+      accounts += batch;
+      const wanted = Math.min(limit, accounts * perAccount);
+      const deadline = Date.now() + 30_000;
+      while (held < wanted && Date.now() < deadline) {
+        execFileSync('sleep', ['1']);
+        held = coturnRelaySockets() - before;
+      }
+      const refusal = execFileSync(
+        'docker',
+        [
+          'exec',
+          name,
+          'sh',
+          '-c',
+          "cat /tmp/s-*.log | grep -m1 -oE 'error [0-9]{3}[^\n]*' || true",
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+      if (refusal !== '' || held < wanted) {
+        return {
+          held,
+          firstRefusalAt: held,
+          refusal: refusal || 'allocations stopped growing',
+          accounts,
+        };
+      }
+    }
+    return { held, firstRefusalAt: null, refusal: null, accounts };
+  } finally {
+    execFileSync('docker', ['rm', '-f', name]);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'sweep') {
+  console.log(JSON.stringify(sweepUntilRefusal(24, 50, Number(process.argv[3] ?? 20000)), null, 2));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const result = measureCapacity(Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 10));
   console.log(JSON.stringify(result, null, 2));
 }

@@ -74,8 +74,8 @@ async function openPerson(browser: Browser, url: string, name: string): Promise<
 
 interface InPageStats {
   framesDecoded: number;
-  local?: string;
-  remote?: string;
+  local?: string | undefined;
+  remote?: string | undefined;
 }
 
 function stats(page: Page): Promise<InPageStats> {
