@@ -179,4 +179,45 @@ describe('callgate coturn image: peer policy, quota and TLS', () => {
     expect(result.code).toBe(64);
     expect(result.stderr).toMatch(/TURN_TOTAL_QUOTA must be a whole number from 1 to 100/);
   });
+
+  it('refuses allocations beyond bps-capacity with a logged cause (486 Allocation Bandwidth Quota Reached)', async () => {
+    // 10 kB/s per allocation against 20 kB/s in total: the third allocation is refused.
+    const limited = await new GenericContainer(IMAGE)
+      .withNetworkMode(network)
+      .withEnvironment({
+        TURN_SECRETS: SECRET,
+        ALLOWED_PEER_IPS: 'self',
+        TURN_MAX_BPS: '10000',
+        TURN_BPS_CAPACITY: '20000',
+      })
+      .withCopyContentToContainer([
+        {
+          content: await readFile(join(certs, 'fullchain.pem')),
+          target: '/etc/callgate/certs/fullchain.pem',
+          mode: 0o444,
+        },
+        {
+          content: await readFile(join(certs, 'privkey.pem')),
+          target: '/etc/callgate/certs/privkey.pem',
+          mode: 0o444,
+        },
+      ])
+      .withWaitStrategy(Wait.forHealthCheck())
+      .start();
+    try {
+      const script = [
+        `u="$(($(date +%s)+600)):bandwidth-user"`,
+        `p=$(printf %s "$u" | openssl dgst -sha1 -hmac '${SECRET}' -binary | base64)`,
+        `timeout 30 turnutils_uclient -y -n 5 -m 2 -u "$u" -w "$p" $(hostname -I | cut -d' ' -f1) 2>&1 || true`,
+      ].join('\n');
+      const result = await limited.exec(['bash', '-c', script]);
+      expect(result.output).toMatch(/error 486 \(Allocation Bandwidth Quota Reached\)/);
+      const logs = await docker('logs', limited.getId());
+      expect(logs.stdout + logs.stderr).toMatch(
+        /user <\d+:bandwidth-user>: incoming packet ALLOCATE processed, error 486: Allocation Bandwidth Quota Reached/,
+      );
+    } finally {
+      await limited.stop();
+    }
+  }, 120_000);
 });
