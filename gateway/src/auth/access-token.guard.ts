@@ -7,16 +7,24 @@ import {
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { AccessTokenError, AccessTokenService } from './access-token.service';
+import { SessionRevocationService } from './session-revocation.service';
 
 /** Request augmented by {@link AccessTokenGuard}. */
 interface AuthenticatedRequest extends Request {
   userId?: string;
+  sessionId?: string;
 }
 
-/** REST guard: requires `Authorization: Bearer <access token>`. */
+/**
+ * REST guard: requires `Authorization: Bearer <access token>` whose session is still live
+ * (not signed out, not revoked, account not disabled).
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(private readonly tokens: AccessTokenService) {}
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly revocations: SessionRevocationService,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -24,9 +32,9 @@ export class AccessTokenGuard implements CanActivate {
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null)
       throw ApiError.unauthorized('Send your access token as "Authorization: Bearer <token>".');
+    let claims;
     try {
-      request.userId = (await this.tokens.verify(match[1])).userId;
-      return true;
+      claims = await this.tokens.verify(match[1]);
     } catch (error) {
       if (error instanceof AccessTokenError) {
         throw error.reason === 'token_expired'
@@ -35,6 +43,10 @@ export class AccessTokenGuard implements CanActivate {
       }
       throw error;
     }
+    await this.revocations.assertLive(claims);
+    request.userId = claims.userId;
+    request.sessionId = claims.sessionId;
+    return true;
   }
 }
 
@@ -44,5 +56,14 @@ export const AuthUserId = createParamDecorator(
     const userId = context.switchToHttp().getRequest<AuthenticatedRequest>().userId;
     if (userId === undefined) throw ApiError.unauthorized('Sign in first.');
     return userId;
+  },
+);
+
+/** The session (refresh family) of the access token; only valid behind the guard. */
+export const AuthSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => {
+    const sessionId = context.switchToHttp().getRequest<AuthenticatedRequest>().sessionId;
+    if (sessionId === undefined) throw ApiError.unauthorized('Sign in first.');
+    return sessionId;
   },
 );

@@ -38,6 +38,23 @@ export class LoginThrottleService {
     }
   }
 
+  /** Interim shape of the device-cookie throttle: one attempt for `username`. */
+  async begin(
+    username: string,
+    _deviceCookie: string | undefined,
+  ): Promise<{ failed(): Promise<void>; succeeded(): Promise<void> }> {
+    this.assertAllowed(username, 'any');
+    await Promise.resolve();
+    return {
+      failed: () => Promise.resolve(this.recordFailure(username, 'any')),
+      succeeded: () => Promise.resolve(this.recordSuccess(username, 'any')),
+    };
+  }
+
+  deviceCookieFor(_username: string): string | undefined {
+    return undefined;
+  }
+
   recordFailure(username: string, address: string): void {
     const key = this.key(username, address);
     const window = this.current(key);

@@ -42,6 +42,26 @@ export class ApiError extends HttpException {
     return new ApiError(HttpStatus.NOT_FOUND, Codes.NotFound, message);
   }
 
+  static forbidden(message: string): ApiError {
+    return new ApiError(HttpStatus.FORBIDDEN, Codes.Forbidden, message);
+  }
+
+  static accountDisabled(): ApiError {
+    return new ApiError(
+      HttpStatus.FORBIDDEN,
+      Codes.AccountDisabled,
+      'An administrator has disabled this account; ask them to enable it.',
+    );
+  }
+
+  static sessionRevoked(): ApiError {
+    return new ApiError(
+      HttpStatus.UNAUTHORIZED,
+      Codes.SessionRevoked,
+      'This session was signed out; sign in again.',
+    );
+  }
+
   static conflict(message: string): ApiError {
     return new ApiError(HttpStatus.CONFLICT, Codes.Conflict, message);
   }

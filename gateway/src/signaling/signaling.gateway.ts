@@ -15,6 +15,7 @@ import {
   SIGNALING_PATH,
 } from '@callgate/protocol';
 import { AccessTokenError, AccessTokenService } from '../auth/access-token.service';
+import { SessionRevocationService } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
@@ -54,13 +55,16 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly timers: SessionTimers,
     private readonly tokens: AccessTokenService,
     private readonly users: UsersService,
+    private readonly revocations: SessionRevocationService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(namespace: SignalingNamespace): void {
     this.emitter.bind(namespace);
-    namespace.use(createSocketAuthMiddleware(this.tokens, this.users, this.config));
+    namespace.use(
+      createSocketAuthMiddleware(this.tokens, this.users, this.revocations, this.config),
+    );
   }
 
   async handleConnection(socket: SignalingSocket): Promise<void> {

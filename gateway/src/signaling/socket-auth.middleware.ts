@@ -5,6 +5,8 @@ import {
   type ErrorBody,
 } from '@callgate/protocol';
 import { AccessTokenError, type AccessTokenService } from '../auth/access-token.service';
+import type { SessionRevocationService } from '../auth/session-revocation.service';
+import { ApiError } from '../common/api-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
@@ -20,6 +22,10 @@ export class ConnectError extends Error {
   }
 }
 
+function isConnectReason(code: string): code is ConnectErrorReason {
+  return (Object.values(Reasons) as string[]).includes(code);
+}
+
 /**
  * Handshake authentication (guards do not run at connect): verifies `auth.token`,
  * loads the user once and caches what signaling needs on `socket.data`.
@@ -27,6 +33,7 @@ export class ConnectError extends Error {
 export function createSocketAuthMiddleware(
   tokens: AccessTokenService,
   users: UsersService,
+  revocations: SessionRevocationService,
   config: AppConfig,
 ): (socket: SignalingSocket, next: (error?: Error) => void) => void {
   const logger = new Logger('SignalingAuth');
@@ -37,11 +44,14 @@ export function createSocketAuthMiddleware(
     tokens
       .verify(token)
       .then(async (claims) => {
+        await revocations.assertLive(claims);
         const user = await users.findById(claims.userId);
         if (user === undefined) {
           throw new AccessTokenError('unauthorized', 'This account no longer exists.');
         }
+        if (user.disabledAt !== null) throw ApiError.accountDisabled();
         socket.data.user = toSummary(user);
+        socket.data.sessionId = claims.sessionId;
         socket.data.tokenExpiresAt = claims.expiresAt;
         socket.data.rateLimit = new TokenBucket(
           config.signaling.rateBurst,
@@ -50,6 +60,10 @@ export function createSocketAuthMiddleware(
         next();
       })
       .catch((error: unknown) => {
+        if (error instanceof ApiError && isConnectReason(error.code)) {
+          next(new ConnectError(error.code, error.body));
+          return;
+        }
         if (error instanceof AccessTokenError) {
           const reason =
             error.reason === 'token_expired' ? Reasons.TokenExpired : Reasons.Unauthorized;

@@ -13,6 +13,7 @@ const alice = {
   username: 'alice',
   displayName: 'alice',
   createdAt: '2026-01-01T00:00:00Z',
+  isAdmin: false,
 };
 const session = (token: string, expiresIn = 900): AuthSession => ({
   user: alice,
