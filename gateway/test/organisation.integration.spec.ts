@@ -9,20 +9,22 @@ import type {
 } from '@callgate/protocol';
 import { RegistrationService } from '../src/auth/registration.service';
 import { type RunningGateway, startGateway, startPostgres } from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
 import { bearer, cookieNamed, errorOf, Rest } from './support/rest';
 
 const PASSWORD = 'correct horse battery';
 let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
 let databases = 0;
 const running: RunningGateway[] = [];
 
 beforeAll(async () => {
-  postgres = await startPostgres();
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 });
 
 afterAll(async () => {
   await Promise.all(running.map((gateway) => gateway.close()));
-  await postgres?.stop();
+  await Promise.all([postgres?.stop(), redis?.stop()]);
 });
 
 async function sql<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -44,7 +46,7 @@ async function freshGateway(
   await sql(postgres.getConnectionUri(), `CREATE DATABASE ${name}`);
   const url = new URL(postgres.getConnectionUri());
   url.pathname = `/${name}`;
-  const gateway = await startGateway(url.href, env);
+  const gateway = await startGateway(url.href, { REDIS_URL: redis.url, ...env });
   running.push(gateway);
   return { rest: new Rest(gateway.baseUrl), dbUrl: url.href, gateway };
 }

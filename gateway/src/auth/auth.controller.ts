@@ -98,9 +98,11 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AuthSessionDto> {
     const issued = await this.auth.login(body, readDeviceCookie(request));
+    const session = this.respond(issued, request, response);
+    // After the refresh cookie, so clients reading the first Set-Cookie still find it.
     if (issued.deviceCookie !== undefined)
       setDeviceCookie(request, response, this.config.cookieSecure, issued.deviceCookie);
-    return this.respond(issued, request, response);
+    return session;
   }
 
   @Post('refresh')

@@ -45,9 +45,9 @@ export interface AppConfig {
   signaling: {
     ringTimeoutMs: number;
     reconnectGraceMs: number;
-    /** Token-bucket size per socket. */
+    /** Token-bucket size per account (shared by its sockets on one replica). */
     rateBurst: number;
-    /** Token-bucket refill per second per socket. */
+    /** Token-bucket refill per second per account. */
     ratePerSecond: number;
     /** How long before access-token expiry the server sends `auth:expiring`. */
     expiryWarningMs: number;

@@ -5,6 +5,7 @@ import type { SessionRevocationService } from '../auth/session-revocation.servic
 import { ApiError } from '../common/api-error';
 import { testConfig } from '../testing/test-config';
 import type { StoredUser, UsersService } from '../users/users.service';
+import { AccountRateLimits } from './account-rate-limits';
 import { ConnectError, createSocketAuthMiddleware } from './socket-auth.middleware';
 import type { SignalingSocket } from './socket-session';
 
@@ -38,10 +39,19 @@ const revocations = {
       ? Promise.reject(ApiError.sessionRevoked())
       : Promise.resolve(),
 } as unknown as SessionRevocationService;
-const middleware = createSocketAuthMiddleware(tokens, users, revocations, config);
+const middleware = createSocketAuthMiddleware(
+  tokens,
+  users,
+  revocations,
+  config,
+  new AccountRateLimits(config.signaling.rateBurst, config.signaling.ratePerSecond),
+);
+/** How many sockets the account already has open, as the namespace's room reports it. */
+let openSockets = 0;
 
 function handshake(auth: unknown): Promise<{ socket: SignalingSocket; error: Error | undefined }> {
-  const socket = { handshake: { auth }, data: {} } as unknown as SignalingSocket;
+  const nsp = { in: () => ({ fetchSockets: () => Promise.resolve(new Array(openSockets)) }) };
+  const socket = { handshake: { auth }, data: {}, nsp } as unknown as SignalingSocket;
   return new Promise((resolve) => middleware(socket, (error) => resolve({ socket, error })));
 }
 
@@ -87,6 +97,18 @@ describe('signaling handshake middleware', () => {
     const { error } = await handshake({ token });
     expect(error!.message).toBe('session_revoked');
     expect((error as ConnectError).data.code).toBe('session_revoked');
+  });
+
+  it('refuses a socket beyond the per-account cap with "too_many_connections"', async () => {
+    const { token } = await tokens.issue(alice.id, SESSION_ID);
+    openSockets = config.maxSocketsPerUser;
+    try {
+      const { error } = await handshake({ token });
+      expect(error!.message).toBe('too_many_connections');
+      expect((error as ConnectError).data.message).toMatch(/already has 10 connections open/);
+    } finally {
+      openSockets = 0;
+    }
   });
 
   it('refuses a disabled account with "account_disabled"', async () => {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
+  ErrorCode,
   type ConnectErrorReason,
   ConnectErrorReason as Reasons,
   type ErrorBody,
@@ -10,7 +11,8 @@ import { ApiError } from '../common/api-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
-import { TokenBucket } from './token-bucket';
+import type { AccountRateLimits } from './account-rate-limits';
+import { userRoom } from './signaling-emitter';
 
 /** socket.io `connect_error`: `message` is the contract reason, `data` the error body. */
 export class ConnectError extends Error {
@@ -35,6 +37,7 @@ export function createSocketAuthMiddleware(
   users: UsersService,
   revocations: SessionRevocationService,
   config: AppConfig,
+  rateLimits: AccountRateLimits,
 ): (socket: SignalingSocket, next: (error?: Error) => void) => void {
   const logger = new Logger('SignalingAuth');
   return (socket, next) => {
@@ -50,13 +53,20 @@ export function createSocketAuthMiddleware(
           throw new AccessTokenError('unauthorized', 'This account no longer exists.');
         }
         if (user.disabledAt !== null) throw ApiError.accountDisabled();
+        // The room spans replicas once the adapter does; simultaneous handshakes may
+        // overshoot by the few that race past this check.
+        const open = await socket.nsp.in(userRoom(user.id)).fetchSockets();
+        if (open.length >= config.maxSocketsPerUser) {
+          throw new ApiError(
+            429,
+            ErrorCode.TooManyConnections,
+            `This account already has ${config.maxSocketsPerUser} connections open (the most allowed); close a tab or device and retry.`,
+          );
+        }
         socket.data.user = toSummary(user);
         socket.data.sessionId = claims.sessionId;
         socket.data.tokenExpiresAt = claims.expiresAt;
-        socket.data.rateLimit = new TokenBucket(
-          config.signaling.rateBurst,
-          config.signaling.ratePerSecond,
-        );
+        socket.data.rateLimit = rateLimits.acquire(user.id);
         next();
       })
       .catch((error: unknown) => {
