@@ -21,7 +21,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { RestValidationPipe } from '../common/rest-validation.pipe';
 import { InvitesService } from '../invites/invites.service';
@@ -37,7 +37,7 @@ import {
 } from './dto/admin.dto';
 
 const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => ApiError.notFound('There is nothing with this id.'),
+  exceptionFactory: () => CallgateError.notFound('There is nothing with this id.'),
 });
 
 @ApiTags('admin')

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { UsersService } from '../users/users.service';
 
 /**
@@ -13,9 +13,9 @@ export class AdminGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const userId = context.switchToHttp().getRequest<Request & { userId?: string }>().userId;
-    if (userId === undefined) throw ApiError.unauthorized('Sign in first.');
+    if (userId === undefined) throw CallgateError.unauthorized('Sign in first.');
     const user = await this.users.getActive(userId);
-    if (!user.isAdmin) throw ApiError.forbidden('Only administrators can do this.');
+    if (!user.isAdmin) throw CallgateError.forbidden('Only administrators can do this.');
     return true;
   }
 }

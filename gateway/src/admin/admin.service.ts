@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AdminUser } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { RefreshTokenService } from '../auth/refresh-token.service';
 import { SessionRevocationService } from '../auth/session-revocation.service';
 import { toAdminUser, UsersService } from '../users/users.service';
@@ -22,10 +22,12 @@ export class AdminService {
 
   async setDisabled(adminId: string, userId: string, disabled: boolean): Promise<AdminUser> {
     if (disabled && adminId === userId) {
-      throw ApiError.conflict('You cannot disable your own account; ask another administrator.');
+      throw CallgateError.conflict(
+        'You cannot disable your own account; ask another administrator.',
+      );
     }
     const user = await this.users.setDisabled(userId, disabled);
-    if (user === undefined) throw ApiError.notFound('There is no account with this id.');
+    if (user === undefined) throw CallgateError.notFound('There is no account with this id.');
     if (disabled) {
       const families = await this.refreshTokens.revokeAllForUser(userId);
       await this.revocations.disableUser(userId, families);

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
+import { HTTP_STATUS_BY_CODE } from '../common/http-status';
 import { testConfig } from '../testing/test-config';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
@@ -15,7 +16,7 @@ const REVOKED_SESSION_ID = '8d2b3c4d-5e6f-4a71-9b8c-0d1e2f3a4b5c';
 const revocations = {
   assertLive: ({ sessionId }: { sessionId: string }) =>
     sessionId === REVOKED_SESSION_ID
-      ? Promise.reject(ApiError.sessionRevoked())
+      ? Promise.reject(CallgateError.sessionRevoked())
       : Promise.resolve(),
 } as unknown as SessionRevocationService;
 const guard = new AccessTokenGuard(tokens, revocations);
@@ -33,12 +34,12 @@ function contextWith(authorization?: string): {
   return { context, request };
 }
 
-async function refusal(authorization?: string): Promise<ApiError> {
+async function refusal(authorization?: string): Promise<CallgateError> {
   try {
     await guard.canActivate(contextWith(authorization).context);
   } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
+    expect(error).toBeInstanceOf(CallgateError);
+    return error as CallgateError;
   }
   throw new Error('expected the request to be refused');
 }
@@ -55,14 +56,14 @@ describe('AccessTokenGuard', () => {
   it('answers 401 session_revoked for an unexpired token of a signed-out session', async () => {
     const { token } = await tokens.issue(USER_ID, REVOKED_SESSION_ID);
     const error = await refusal(`Bearer ${token}`);
-    expect(error.getStatus()).toBe(401);
+    expect(HTTP_STATUS_BY_CODE[error.code]).toBe(401);
     expect(error.code).toBe('session_revoked');
   });
 
   it('answers 401 unauthorized without a bearer token or with a bad one', async () => {
     for (const header of [undefined, 'Basic abc', 'Bearer', 'Bearer not-a-token']) {
       const error = await refusal(header);
-      expect(error.getStatus()).toBe(401);
+      expect(HTTP_STATUS_BY_CODE[error.code]).toBe(401);
       expect(error.code).toBe('unauthorized');
     }
   });
@@ -79,7 +80,7 @@ describe('AccessTokenGuard', () => {
       },
     );
     const error = await refusal(`Bearer ${expired}`);
-    expect(error.getStatus()).toBe(401);
+    expect(HTTP_STATUS_BY_CODE[error.code]).toBe(401);
     expect(error.code).toBe('token_expired');
   });
 });

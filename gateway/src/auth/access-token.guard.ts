@@ -5,8 +5,8 @@ import {
   Injectable,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError } from '../common/api-error';
-import { AccessTokenError, AccessTokenService } from './access-token.service';
+import { CallgateError } from '../common/callgate-error';
+import { AccessTokenService } from './access-token.service';
 import { SessionRevocationService } from './session-revocation.service';
 
 /** Request augmented by {@link AccessTokenGuard}. */
@@ -31,18 +31,11 @@ export class AccessTokenGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null)
-      throw ApiError.unauthorized('Send your access token as "Authorization: Bearer <token>".');
-    let claims;
-    try {
-      claims = await this.tokens.verify(match[1]);
-    } catch (error) {
-      if (error instanceof AccessTokenError) {
-        throw error.reason === 'token_expired'
-          ? ApiError.tokenExpired()
-          : ApiError.unauthorized(error.message);
-      }
-      throw error;
-    }
+      throw CallgateError.unauthorized(
+        'Send your access token as "Authorization: Bearer <token>".',
+      );
+    // verify() refuses with unauthorized or token_expired, which the filter renders as 401.
+    const claims = await this.tokens.verify(match[1]);
     await this.revocations.assertLive(claims);
     request.userId = claims.userId;
     request.sessionId = claims.sessionId;
@@ -54,7 +47,7 @@ export class AccessTokenGuard implements CanActivate {
 export const AuthUserId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
     const userId = context.switchToHttp().getRequest<AuthenticatedRequest>().userId;
-    if (userId === undefined) throw ApiError.unauthorized('Sign in first.');
+    if (userId === undefined) throw CallgateError.unauthorized('Sign in first.');
     return userId;
   },
 );
@@ -63,7 +56,7 @@ export const AuthUserId = createParamDecorator(
 export const AuthSessionId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
     const sessionId = context.switchToHttp().getRequest<AuthenticatedRequest>().sessionId;
-    if (sessionId === undefined) throw ApiError.unauthorized('Sign in first.');
+    if (sessionId === undefined) throw CallgateError.unauthorized('Sign in first.');
     return sessionId;
   },
 );

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthSession } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { type StoredUser, toCurrentUser, UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { LoginThrottleService } from './login-throttle.service';
@@ -55,11 +55,11 @@ export class AuthService {
     const valid = await this.passwords.verify(user?.passwordHash, input.password);
     if (user === undefined || !valid) {
       await attempt.failed();
-      throw ApiError.unauthorized(BAD_CREDENTIALS);
+      throw CallgateError.unauthorized(BAD_CREDENTIALS);
     }
     await attempt.succeeded();
     // Only after the password: a disabled account must not be probed for existence.
-    if (user.disabledAt !== null) throw ApiError.accountDisabled();
+    if (user.disabledAt !== null) throw CallgateError.accountDisabled();
     const issued = await this.startSession(user);
     return { ...issued, deviceCookie: this.throttle.deviceCookieFor(user.username) };
   }
@@ -70,8 +70,8 @@ export class AuthService {
     if (user === undefined || user.disabledAt !== null) {
       await this.refreshTokens.revokeAllForUser(rotated.userId);
       if (user === undefined)
-        throw ApiError.unauthorized('This account no longer exists; sign in again.');
-      throw ApiError.accountDisabled();
+        throw CallgateError.unauthorized('This account no longer exists; sign in again.');
+      throw CallgateError.accountDisabled();
     }
     await this.users.touch(user.id);
     const access = await this.accessTokens.issue(user.id, rotated.familyId);
@@ -103,7 +103,7 @@ export class AuthService {
   async changePassword(userId: string, sessionId: string, input: ChangePasswordDto): Promise<void> {
     const user = await this.users.getActive(userId);
     if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
-      throw ApiError.forbidden('The current password is wrong.');
+      throw CallgateError.forbidden('The current password is wrong.');
     }
     await this.users.setPasswordHash(userId, await this.passwords.hash(input.newPassword));
     const families = await this.refreshTokens.revokeAllForUser(userId, sessionId);

@@ -7,7 +7,9 @@ import { refreshCookieOptions } from './refresh-cookie';
 const DEVICE_COOKIE_MAX_AGE_MS = 365 * 24 * 3600 * 1000;
 
 export function readDeviceCookie(request: Request): string | undefined {
-  const cookies = (request as Request & { cookies?: Record<string, unknown> }).cookies;
+  const cookies: Record<string, unknown> | undefined = (
+    request as Request & { cookies?: Record<string, unknown> }
+  ).cookies;
   const value = cookies?.[DEVICE_COOKIE_NAME];
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,7 +1,6 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@callgate/protocol';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { REDIS_CLIENT, type RedisClient, redisKey } from '../redis/redis.client';
 import { RedisScript } from '../redis/redis-script';
 import { DeviceTokens } from './device-token';
@@ -67,9 +66,7 @@ export class LoginThrottleService {
     }
     if (count > maxFailures) {
       const retryAfter = Math.max(1, ttl);
-      throw new ApiError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCode.RateLimited,
+      throw CallgateError.rateLimited(
         nonce === undefined
           ? `Too many failed sign-ins for this username; try again in ${retryAfter} seconds, or from a browser you signed in with before.`
           : `Too many failed sign-ins from this browser; try again in ${retryAfter} seconds.`,

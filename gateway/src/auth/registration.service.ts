@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistrationMode, type RegistrationInfo } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { InvitesService } from '../invites/invites.service';
@@ -70,7 +70,7 @@ export class RegistrationService {
       if (!first && via === 'signup') {
         switch (this.config.registration) {
           case RegistrationMode.Closed:
-            throw ApiError.forbidden(
+            throw CallgateError.forbidden(
               'Sign-up is closed here; ask an administrator to create your account.',
             );
           case RegistrationMode.Invite:

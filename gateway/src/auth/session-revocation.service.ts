@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ErrorCode, type SessionEnded } from '@callgate/protocol';
 import { Observable, Subject } from 'rxjs';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { REDIS_CLIENT, type RedisClient, redisKey } from '../redis/redis.client';
 import type { AccessTokenClaims } from './access-token.service';
@@ -72,7 +72,7 @@ export class SessionRevocationService implements OnModuleInit, OnApplicationShut
     await subscriber.subscribe(CHANNEL, (message) => this.heard(message));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.endings.complete();
     if (this.subscriber?.isOpen === true) this.subscriber.destroy();
   }
@@ -111,8 +111,8 @@ export class SessionRevocationService implements OnModuleInit, OnApplicationShut
       sessionKey(claims.sessionId),
       disabledKey(claims.userId),
     ]);
-    if (disabled !== null && disabled !== undefined) throw ApiError.accountDisabled();
-    if (session !== null && session !== undefined) throw ApiError.sessionRevoked();
+    if (disabled !== null && disabled !== undefined) throw CallgateError.accountDisabled();
+    if (session !== null && session !== undefined) throw CallgateError.sessionRevoked();
   }
 
   private async announce(ended: SessionsEnded): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type Invite,
   type InviteStatus,
 } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { DatabaseService } from '../database/database.service';
 
 interface InviteRow {
@@ -95,7 +95,7 @@ export class InvitesService {
   async revoke(id: string): Promise<Invite> {
     const current = await this.get(id);
     if (current.status === 'used') {
-      throw ApiError.conflict('This invite was already used; disable the account instead.');
+      throw CallgateError.conflict('This invite was already used; disable the account instead.');
     }
     await this.db.query(
       'UPDATE invites SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND used_at IS NULL',
@@ -113,21 +113,22 @@ export class InvitesService {
     client: PoolClient,
     token: string | undefined,
   ): Promise<(userId: string) => Promise<void>> {
-    if (token === undefined || token === '') throw ApiError.forbidden(INVITE_SENTENCES.missing);
+    if (token === undefined || token === '')
+      throw CallgateError.forbidden(INVITE_SENTENCES.missing);
     const found = await client.query<InviteRow>(
       `SELECT id, note, created_at, expires_at, used_at, revoked_at, NULL AS used_by_username
          FROM invites WHERE token_hash = $1 FOR UPDATE`,
       [hashInviteToken(token)],
     );
     const row = found.rows[0];
-    if (row === undefined) throw ApiError.forbidden(INVITE_SENTENCES.unknown);
+    if (row === undefined) throw CallgateError.forbidden(INVITE_SENTENCES.unknown);
     switch (statusOf(row, Date.now())) {
       case 'used':
-        throw ApiError.forbidden(INVITE_SENTENCES.used);
+        throw CallgateError.forbidden(INVITE_SENTENCES.used);
       case 'revoked':
-        throw ApiError.forbidden(INVITE_SENTENCES.unknown);
+        throw CallgateError.forbidden(INVITE_SENTENCES.unknown);
       case 'expired':
-        throw ApiError.forbidden(INVITE_SENTENCES.expired);
+        throw CallgateError.forbidden(INVITE_SENTENCES.expired);
       case 'pending':
         break;
     }
@@ -141,7 +142,7 @@ export class InvitesService {
 
   private async get(id: string): Promise<Invite> {
     const rows = await this.db.query<InviteRow>(`${SELECT_INVITES} WHERE i.id = $1`, [id]);
-    if (rows[0] === undefined) throw ApiError.notFound('There is no invite with this id.');
+    if (rows[0] === undefined) throw CallgateError.notFound('There is no invite with this id.');
     return toInvite(rows[0], Date.now());
   }
 }

@@ -14,9 +14,8 @@ import {
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
 } from '@callgate/protocol';
-import { AccessTokenError, AccessTokenService } from '../auth/access-token.service';
+import { AccessTokenService } from '../auth/access-token.service';
 import { SessionRevocationService } from '../auth/session-revocation.service';
-import { ApiError } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
@@ -26,7 +25,7 @@ import { PresenceService } from './presence.service';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
 import { SignalingEmitter, type SignalingNamespace, userRoom } from './signaling-emitter';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 import { AccountRateLimits } from './account-rate-limits';
@@ -166,17 +165,12 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody() body: ReauthenticateDto,
   ): Promise<AckOk<{ expiresAt: string }>> {
-    const claims = await this.tokens.verify(body.token).catch((error: unknown) => {
-      throw error instanceof AccessTokenError
-        ? new SignalingError(error.reason, error.message)
-        : error;
-    });
+    // A refused token answers the ack with its code (unauthorized / token_expired).
+    const claims = await this.tokens.verify(body.token);
     if (claims.userId !== socket.data.user.id || claims.sessionId !== socket.data.sessionId) {
-      throw SignalingError.forbidden('That token belongs to another session; reconnect.');
+      throw CallgateError.forbidden('That token belongs to another session; reconnect.');
     }
-    await this.revocations.assertLive(claims).catch((error: unknown) => {
-      throw error instanceof ApiError ? new SignalingError(error.code, error.body.message) : error;
-    });
+    await this.revocations.assertLive(claims);
     socket.data.tokenExpiresAt = claims.expiresAt;
     this.timers.scheduleExpiry(socket);
     return { ok: true, expiresAt: new Date(claims.expiresAt).toISOString() };

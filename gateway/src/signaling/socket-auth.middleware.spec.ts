@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccessTokenService } from '../auth/access-token.service';
 import type { SessionRevocationService } from '../auth/session-revocation.service';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { testConfig } from '../testing/test-config';
 import type { StoredUser, UsersService } from '../users/users.service';
 import { AccountRateLimits } from './account-rate-limits';
-import { ConnectError, createSocketAuthMiddleware } from './socket-auth.middleware';
+import { type ConnectErrorWire, createSocketAuthMiddleware } from './socket-auth.middleware';
 import type { SignalingSocket } from './socket-session';
 
 const config = testConfig();
@@ -36,7 +36,7 @@ const users = {
 const revocations = {
   assertLive: ({ sessionId }: { sessionId: string }) =>
     sessionId === REVOKED_SESSION_ID
-      ? Promise.reject(ApiError.sessionRevoked())
+      ? Promise.reject(CallgateError.sessionRevoked())
       : Promise.resolve(),
 } as unknown as SessionRevocationService;
 const middleware = createSocketAuthMiddleware(
@@ -63,7 +63,9 @@ function tokenFor(subject: string, expiresIn: number): string {
 }
 
 describe('signaling handshake middleware', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('admits a valid token and caches the user summary and expiry on the socket', async () => {
     const { token } = await tokens.issue(alice.id, SESSION_ID);
@@ -82,9 +84,9 @@ describe('signaling handshake middleware', () => {
     ['a forged token', { token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }],
   ])('refuses %s with "unauthorized"', async (_case, auth) => {
     const { error } = await handshake(auth);
-    expect(error).toBeInstanceOf(ConnectError);
+    expect(error).toBeInstanceOf(Error);
     expect(error!.message).toBe('unauthorized');
-    expect((error as ConnectError).data.code).toBe('unauthorized');
+    expect((error as ConnectErrorWire).data.code).toBe('unauthorized');
   });
 
   it('refuses an expired token with "token_expired"', async () => {
@@ -96,7 +98,13 @@ describe('signaling handshake middleware', () => {
     const { token } = await tokens.issue(alice.id, REVOKED_SESSION_ID);
     const { error } = await handshake({ token });
     expect(error!.message).toBe('session_revoked');
-    expect((error as ConnectError).data.code).toBe('session_revoked');
+    expect((error as ConnectErrorWire).data.code).toBe('session_revoked');
+  });
+
+  it('refuses a disabled account with "account_disabled"', async () => {
+    const { token } = await tokens.issue(carol.id, SESSION_ID);
+    const { error } = await handshake({ token });
+    expect(error!.message).toBe('account_disabled');
   });
 
   it('refuses a socket beyond the per-account cap with "too_many_connections"', async () => {
@@ -105,16 +113,10 @@ describe('signaling handshake middleware', () => {
     try {
       const { error } = await handshake({ token });
       expect(error!.message).toBe('too_many_connections');
-      expect((error as ConnectError).data.message).toMatch(/already has 10 connections open/);
+      expect((error as ConnectErrorWire).data.message).toMatch(/already has 10 connections open/);
     } finally {
       openSockets = 0;
     }
-  });
-
-  it('refuses a disabled account with "account_disabled"', async () => {
-    const { token } = await tokens.issue(carol.id, SESSION_ID);
-    const { error } = await handshake({ token });
-    expect(error!.message).toBe('account_disabled');
   });
 
   it('refuses a valid token of a deleted account', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { AdminUser, Contact, CurrentUser, UserSummary } from '@callgate/protocol';
 import { DatabaseService } from '../database/database.service';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { PresenceService } from '../signaling/presence.service';
 
 interface UserRow {
@@ -93,7 +93,7 @@ export class UsersService {
       return toStoredUser(result.rows[0]!);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw ApiError.conflict(`The username "${user.username}" is taken; choose another.`);
+        throw CallgateError.conflict(`The username "${user.username}" is taken; choose another.`);
       }
       throw error;
     }
@@ -116,8 +116,8 @@ export class UsersService {
   async getActive(id: string): Promise<StoredUser> {
     const user = await this.findById(id);
     if (user === undefined)
-      throw ApiError.unauthorized('This account no longer exists; sign in again.');
-    if (user.disabledAt !== null) throw ApiError.accountDisabled();
+      throw CallgateError.unauthorized('This account no longer exists; sign in again.');
+    if (user.disabledAt !== null) throw CallgateError.accountDisabled();
     return user;
   }
 

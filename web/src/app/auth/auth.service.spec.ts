@@ -74,15 +74,13 @@ describe('AuthService token refresh flow', () => {
 
   it('says why when the server ends a session it had, but not on a cold start', async () => {
     const restored = auth.restore();
-    backend
-      .expectOne('/api/auth/refresh')
-      .flush(
-        {
-          statusCode: 401,
-          error: { code: 'unauthorized', message: 'No session cookie was sent; sign in.' },
-        },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    backend.expectOne('/api/auth/refresh').flush(
+      {
+        statusCode: 401,
+        error: { code: 'unauthorized', message: 'No session cookie was sent; sign in.' },
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await restored;
     expect(auth.endedReason()).toBeNull();
 

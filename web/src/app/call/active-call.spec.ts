@@ -92,9 +92,13 @@ function giveMedia(h: Harness): void {
 
 /** Brings a fresh call to one phase of its life; each returns once it is there. */
 const PHASES: Record<string, (h: Harness) => Promise<void>> = {
-  ringing: async (h) => h.call.ring(),
-  'opening the camera': async (h) => {
+  ringing: (h) => {
+    h.call.ring();
+    return Promise.resolve();
+  },
+  'opening the camera': (h) => {
     void h.call.openMedia();
+    return Promise.resolve();
   },
   'camera open': async (h) => {
     giveMedia(h);
