@@ -27,7 +27,10 @@ describe('loadConfig', () => {
       audience: 'callgate',
       accessTokenTtlSeconds: 900,
     });
-    expect(config.refreshTokenTtlSeconds).toBe(2_592_000);
+    expect(config.registration).toBe('invite');
+    expect(config.sessions).toEqual({ maxLifetimeSeconds: 2_592_000, idleTimeoutSeconds: 604_800 });
+    expect(config.maxSocketsPerUser).toBe(10);
+    expect(config.login).toEqual({ maxFailures: 10, failureWindowSeconds: 900, delayBaseMs: 250 });
     expect(config.turn.ttlSeconds).toBe(3600);
     expect(config.turn.urls).toEqual([
       'turn:turn.example.org:3478?transport=udp',
@@ -37,6 +40,27 @@ describe('loadConfig', () => {
     expect(config.signaling.reconnectGraceMs).toBe(15_000);
     expect(config.cookieSecure).toBe('auto');
     expect(config.trustProxy).toBe(false);
+  });
+
+  it('names the registration modes and refuses anything else', () => {
+    expect(loadConfig({ ...valid, REGISTRATION: 'open' }).registration).toBe('open');
+    expect(loadConfig({ ...valid, REGISTRATION: 'closed' }).registration).toBe('closed');
+    expect(failure({ ...valid, REGISTRATION: 'public' })).toBe(
+      'REGISTRATION must be one of open, invite, closed, got "public".',
+    );
+  });
+
+  it('refuses an idle timeout beyond the absolute session lifetime, and the old sliding TTL', () => {
+    expect(
+      failure({
+        ...valid,
+        SESSION_MAX_LIFETIME_SECONDS: '3600',
+        SESSION_IDLE_TIMEOUT_SECONDS: '7200',
+      }),
+    ).toMatch(/SESSION_IDLE_TIMEOUT_SECONDS \(7200\) must not exceed/);
+    expect(failure({ ...valid, REFRESH_TOKEN_TTL_SECONDS: '60' })).toMatch(
+      /REFRESH_TOKEN_TTL_SECONDS is gone/,
+    );
   });
 
   it('refuses to start without a JWT secret, or with a weak one', () => {
