@@ -7,3 +7,4 @@ export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
 export * from './peer.js';
+export * from './admin.js';
