@@ -12,6 +12,7 @@ import {
 } from '@callgate/e2e-support';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
+import { describeOrganisation } from './scenarios/organisation.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 
@@ -88,6 +89,16 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
     describeTurnCredentials(
       () => stack,
       () => ({ alice, bob }),
+    );
+  });
+
+  describe('an organisation: invites, disabling, sessions', () => {
+    describeOrganisation(
+      () => stack,
+      (person) => {
+        people.push(person);
+        return person;
+      },
     );
   });
 
