@@ -109,6 +109,43 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('hands out TURN/TLS on the web port instead of the dedicated TLS port when configured', () => {
+    const config = loadConfig({
+      ...valid,
+      TURN_TLS: 'true',
+      TURNS_PORT: '5349',
+      TURN_WEB_TLS_PORT: '8443',
+    });
+    expect(config.turn.urls).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turn:turn.example.org:3478?transport=tcp',
+      'turns:turn.example.org:8443?transport=tcp',
+    ]);
+    expect(
+      loadConfig({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443', TURN_WEB_TLS_HOST: 'web' })
+        .turn.urls[2],
+    ).toBe('turns:web:443?transport=tcp');
+    expect(failure({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '0' })).toMatch(
+      /^TURN_WEB_TLS_PORT must be between 1 and 65535/,
+    );
+    expect(
+      failure({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443', TURN_WEB_TLS_HOST: 'a b' }),
+    ).toMatch(/^TURN_WEB_TLS_HOST must be a hostname/);
+  });
+
+  it('leaves TURN/TCP out when TURN_TCP is false (one allocation less per interface)', () => {
+    expect(
+      loadConfig({ ...valid, TURN_TCP: 'false', TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443' }).turn
+        .urls,
+    ).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turns:turn.example.org:443?transport=tcp',
+    ]);
+    expect(failure({ ...valid, TURN_TCP: 'sometimes' })).toMatch(
+      /^TURN_TCP must be "true" or "false"/,
+    );
+  });
+
   it('takes TURN_URLS verbatim and rejects non-TURN schemes', () => {
     expect(
       loadConfig({ ...valid, TURN_HOST: undefined, TURN_URLS: 'turn:a:1,turns:b:2' }).turn.urls,

@@ -118,6 +118,8 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}".`);
 }
 
+const HOST_PATTERN = /^[A-Za-z0-9.:[\]-]+$/;
+
 function turnUrls(env: Env): string[] {
   const explicit = read(env, 'TURN_URLS');
   if (explicit !== undefined) {
@@ -139,12 +141,28 @@ function turnUrls(env: Env): string[] {
       'TURN_HOST is required (the hostname browsers use to reach coturn), or set TURN_URLS.',
     );
   }
-  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+  if (!HOST_PATTERN.test(host)) {
     throw new ConfigError(`TURN_HOST must be a hostname or IP address, got "${host}".`);
   }
   const port = integer(env, 'TURN_PORT', 3478, 1, 65535);
-  const urls = [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`];
-  if (bool(env, 'TURN_TLS', false)) {
+  // Browsers allocate one relay per URL on every network interface they have and keep all
+  // of them for the whole call, so each URL costs allocations: TURN/TCP can be left out
+  // where TURN/TLS on the web port covers the networks that block UDP.
+  const urls = [`turn:${host}:${port}?transport=udp`];
+  if (bool(env, 'TURN_TCP', true)) urls.push(`turn:${host}:${port}?transport=tcp`);
+  if (!bool(env, 'TURN_TLS', false)) return urls;
+  // TURN/TLS on the web port (nginx routes it to coturn by ALPN) reaches every network that
+  // lets HTTPS out, so it replaces the dedicated TLS port: one allocation less per browser.
+  const webPort = read(env, 'TURN_WEB_TLS_PORT');
+  if (webPort !== undefined) {
+    const webHost = read(env, 'TURN_WEB_TLS_HOST') ?? host;
+    if (!HOST_PATTERN.test(webHost)) {
+      throw new ConfigError(
+        `TURN_WEB_TLS_HOST must be a hostname or IP address, got "${webHost}".`,
+      );
+    }
+    urls.push(`turns:${webHost}:${integer(env, 'TURN_WEB_TLS_PORT', 443, 1, 65535)}?transport=tcp`);
+  } else {
     urls.push(`turns:${host}:${integer(env, 'TURNS_PORT', 5349, 1, 65535)}?transport=tcp`);
   }
   return urls;
