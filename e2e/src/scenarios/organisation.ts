@@ -23,7 +23,7 @@ export function describeOrganisation(
     await admin.page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
     await admin.page.getByLabel('Who is it for? (optional)').fill('Paul from accounts');
     await admin.page.getByRole('button', { name: 'Create invite link' }).click();
-    const link = await admin.page.getByLabel('Invite link').inputValue();
+    const link = await admin.page.getByRole('textbox', { name: 'Invite link' }).inputValue();
     expect(link).toMatch(/^https:\/\/web:8443\/signup\?invite=[A-Za-z0-9_-]{43}$/);
 
     const path = new URL(link).pathname.slice(1) + new URL(link).search;
