@@ -16,14 +16,19 @@ export class Person {
   readonly password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
   /** Every request or WebSocket the tab opened to anything but the app's own origin. */
   readonly foreignRequests: string[] = [];
+  /** Console errors and HTTP responses ≥ 400 of every tab this person opened. */
+  readonly failures: string[] = [];
   /** The tab's latest console messages, for diagnosing a failed scenario. */
   private readonly consoleTail: string[] = [];
+  /** Records a URL outside the app's origin in {@link foreignRequests}. */
+  private checkUrl: (url: string) => void = () => undefined;
 
   private constructor(
     readonly username: string,
     readonly side: ContainerBrowser,
     readonly context: BrowserContext,
-    readonly page: Page,
+    /** The person's current tab; {@link reopenTab} replaces it. */
+    public page: Page,
   ) {}
 
   /** A fresh browser profile (context) on `side`, with the app open at the sign-in page. */
@@ -43,13 +48,37 @@ export class Person {
       if (!sameOrigin) person.foreignRequests.push(url);
     };
     context.on('request', (request) => check(request.url()));
-    page.on('console', (message) => {
-      person.consoleTail.push(`${new Date().toISOString()} ${message.type()}: ${message.text()}`);
-      if (person.consoleTail.length > 80) person.consoleTail.shift();
+    context.on('response', (response) => {
+      if (response.status() >= 400) person.failures.push(`${response.status()} ${response.url()}`);
     });
-    page.on('websocket', (socket) => check(socket.url()));
+    person.checkUrl = check;
+    person.watch(page);
     await page.goto(`${APP_URL}${query}`);
     return person;
+  }
+
+  /**
+   * Closes the tab and opens the app in a new one of the same browser profile: the
+   * refresh cookie stays, `sessionStorage` (what the old tab carried) does not.
+   */
+  async reopenTab(): Promise<void> {
+    const old = this.page;
+    const page = await this.context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    this.watch(page);
+    await old.close();
+    this.page = page;
+    await page.goto(APP_URL);
+  }
+
+  private watch(page: Page): void {
+    page.on('console', (message) => {
+      const line = `${new Date().toISOString()} ${message.type()}: ${message.text()}`;
+      this.consoleTail.push(line);
+      if (this.consoleTail.length > 80) this.consoleTail.shift();
+      if (message.type() === 'error') this.failures.push(line);
+    });
+    page.on('websocket', (socket) => this.checkUrl(socket.url()));
   }
 
   /**
@@ -128,6 +157,38 @@ export class Person {
     await this.seesOnline(other);
     await this.callButton(other).click();
     await this.page.getByRole('button', { name: 'Cancel' }).waitFor();
+  }
+
+  /** "Voice call <name>": no camera on either side at first. */
+  async voiceCall(other: Person): Promise<void> {
+    await this.seesOnline(other);
+    await this.page
+      .getByRole('button', { name: `Voice call ${other.username}`, exact: true })
+      .click();
+    await this.page.getByRole('button', { name: 'Cancel' }).waitFor();
+  }
+
+  /** Waits until the call screen's state text is `text` (`Connected`, `Reconnecting…`). */
+  async seesCallState(text: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+    await this.page.getByTestId('call-state').getByText(text, { exact: true }).waitFor({
+      timeout: timeoutMs,
+    });
+  }
+
+  /** Waits until the call's data channel (chat, media state) is open on this side. */
+  async dataChannelOpen(): Promise<void> {
+    await this.page.locator('[data-testid="chat"][data-open="true"]').waitFor();
+  }
+
+  /** Sends one chat line through the call screen's chat form. */
+  async sendChat(text: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  /** The chat lines on screen, as text. */
+  async chatLines(): Promise<string[]> {
+    return this.page.getByTestId('chat-text').allInnerTexts();
   }
 
   /** Waits for the incoming-call dialog naming `caller`. */

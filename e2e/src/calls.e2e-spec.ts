@@ -11,6 +11,8 @@ import {
   startStack,
 } from '@callgate/e2e-support';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
+import { describeInCall } from './scenarios/in-call.js';
+import { describeFirstLoadAndAccessibility } from './scenarios/first-load-and-a11y.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeOrganisation } from './scenarios/organisation.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
@@ -87,6 +89,20 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
 
   describe('TURN credentials and peer policy', () => {
     describeTurnCredentials(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('in the call', () => {
+    describeInCall(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('first load and accessibility', () => {
+    describeFirstLoadAndAccessibility(
       () => stack,
       () => ({ alice, bob }),
     );

@@ -6,4 +6,5 @@ export * from './limits.js';
 export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
+export * from './peer.js';
 export * from './admin.js';

@@ -18,7 +18,7 @@ export function describeOrganisation(
     await admin.signIn(SUITE_ADMIN.password);
   });
 
-  it('6a. an admin creates an invite link on the admin page; the second person signs up with it', async () => {
+  it('12a. an admin creates an invite link on the admin page; the second person signs up with it', async () => {
     await admin.page.getByRole('link', { name: 'Admin' }).click();
     await admin.page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
     await admin.page.getByLabel('Who is it for? (optional)').fill('Paul from accounts');
@@ -47,7 +47,7 @@ export function describeOrganisation(
       .finally(() => again.leave());
   });
 
-  it('6b. the admin disables them mid-call; their page says why and the call ends', async () => {
+  it('12b. the admin disables them mid-call; their page says why and the call ends', async () => {
     await admin.goToContacts();
     await admin.call(newcomer);
     await newcomer.hearsRingingFrom(admin);
@@ -79,7 +79,7 @@ export function describeOrganisation(
     await admin.dismissOutcome();
   });
 
-  it('6c. "Sign out everywhere" in one window signs out the other window', async () => {
+  it('12c. "Sign out everywhere" in one window signs out the other window', async () => {
     const here = track(await Person.open(stack().browsers['browser-a'], `quinn-${suffix}`));
     await here.signUp();
     const there = track(await Person.open(stack().browsers['browser-b'], here.username));

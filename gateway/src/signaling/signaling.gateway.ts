@@ -120,7 +120,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @MessageBody() body: CallInviteDto,
   ): Promise<AckOk<{ callId: string }>> {
     return this.calls
-      .invite(identityOf(socket), body.to)
+      .invite(identityOf(socket), body.to, body.video ?? true)
       .then(({ callId }) => ({ ok: true, callId }));
   }
 
@@ -157,6 +157,15 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @MessageBody() body: SignalDto,
   ): Promise<AckOk> {
     await this.calls.signal(identityOf(socket), body);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('call:rejoin')
+  async rejoin(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: CallIdDto,
+  ): Promise<AckOk> {
+    await this.calls.rejoin(identityOf(socket), body.callId);
     return { ok: true };
   }
 

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -33,6 +34,10 @@ const SDP_TYPES: readonly SessionDescriptionPayload['type'][] = [
 export class CallInviteDto implements CallInvitePayload {
   @IsUUID('all', { message: 'to must be a user id' })
   to!: string;
+
+  @IsOptional()
+  @IsBoolean({ message: 'video must be true or false' })
+  video?: boolean;
 }
 
 export class CallIdDto implements CallIdPayload {
