@@ -14,6 +14,7 @@ import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeInCall } from './scenarios/in-call.js';
 import { describeFirstLoadAndAccessibility } from './scenarios/first-load-and-a11y.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
+import { describeOrganisation } from './scenarios/organisation.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 
@@ -104,6 +105,16 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
     describeFirstLoadAndAccessibility(
       () => stack,
       () => ({ alice, bob }),
+    );
+  });
+
+  describe('an organisation: invites, disabling, sessions', () => {
+    describeOrganisation(
+      () => stack,
+      (person) => {
+        people.push(person);
+        return person;
+      },
     );
   });
 
