@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LeanIoAdapter } from './signaling/lean-io.adapter';
+import { createRedisIoAdapter } from './signaling/redis-io-adapter';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
@@ -30,7 +31,7 @@ export async function createGateway(
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
-  app.useWebSocketAdapter(new LeanIoAdapter(app));
+  app.useWebSocketAdapter(new LeanIoAdapter(app, createRedisIoAdapter(config)));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -12,6 +12,8 @@ export const ErrorCode = {
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
   Internal: 'internal',
+  /** A shared dependency (Redis) is unreachable: retry later; live media is unaffected. */
+  Unavailable: 'unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -16,3 +16,7 @@ export const MAX_SOCKET_MESSAGE_BYTES = 100 * 1024;
 /** socket.io path and namespace of the signaling gateway. */
 export const SIGNALING_PATH = '/socket.io';
 export const SIGNALING_NAMESPACE = '/signaling';
+
+/** Most user ids in one `presence:subscribe`, and most one socket may watch at once. */
+export const PRESENCE_SUBSCRIBE_MAX_IDS = 200;
+export const PRESENCE_WATCH_MAX_IDS = 1000;

@@ -66,6 +66,8 @@ export function codeForStatus(status: number): ErrorCode {
       return Codes.Conflict;
     case 429:
       return Codes.RateLimited;
+    case 503:
+      return Codes.Unavailable;
     default:
       return Codes.Internal;
   }

@@ -8,6 +8,7 @@ import {
 import { type ApiErrorResponse, ErrorCode, isErrorCode } from '@callgate/protocol';
 import type { Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
+import { isRedisUnavailable, SHARED_STATE_UNAVAILABLE } from '../redis/redis.client';
 import { ApiError, codeForStatus } from './api-error';
 
 /** Renders every REST failure as `{ statusCode, error: { code, message } }`. */
@@ -50,6 +51,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? (raw as { code: ErrorCode }).code
           : codeForStatus(status);
       return { statusCode: status, error: { code, message } };
+    }
+    if (isRedisUnavailable(exception)) {
+      return {
+        statusCode: 503,
+        error: { code: ErrorCode.Unavailable, message: SHARED_STATE_UNAVAILABLE },
+      };
     }
     return {
       statusCode: 500,

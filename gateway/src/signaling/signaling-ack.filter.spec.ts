@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { MetricsService } from '../metrics/metrics.service';
 import { SignalingAckFilter } from './signaling-ack.filter';
-import { SignalingError } from './signaling-error';
+import { SignalingError } from '../common/signaling-error';
 
 function hostWith(ack: unknown): ArgumentsHost {
   return { getArgs: () => [{}, {}, ack, 'call:accept'] } as unknown as ArgumentsHost;

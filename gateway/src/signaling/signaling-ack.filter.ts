@@ -3,10 +3,12 @@ import { WsException } from '@nestjs/websockets';
 import { type AckError, type ErrorBody, ErrorCode, isErrorCode } from '@callgate/protocol';
 import { ApiError } from '../common/api-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { isRedisUnavailable, SHARED_STATE_UNAVAILABLE } from '../redis/redis.client';
 
 /**
  * Every failure of a socket handler answers through the client's ack as
- * `{ ok: false, error: { code, message } }`; unexpected errors become `internal`.
+ * `{ ok: false, error: { code, message } }`; an unreachable Redis becomes `unavailable`,
+ * other unexpected errors `internal`.
  */
 @Catch()
 export class SignalingAckFilter implements ExceptionFilter {
@@ -44,6 +46,10 @@ export class SignalingAckFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof ApiError) return exception.body;
+    if (isRedisUnavailable(exception)) {
+      this.logger.warn(`Redis unavailable: ${(exception as Error).message}`);
+      return { code: ErrorCode.Unavailable, message: SHARED_STATE_UNAVAILABLE };
+    }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );

@@ -1,6 +1,6 @@
 import { MAX_CANDIDATE_BYTES, MAX_SDP_BYTES } from '@callgate/protocol';
 import { CallIdDto, CallInviteDto, ReauthenticateDto, SignalDto } from './dto/signaling.dto';
-import { SignalingError } from './signaling-error';
+import { SignalingError } from '../common/signaling-error';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 
 const pipe = new SignalingPayloadPipe();

@@ -2,7 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { describeValidationErrors } from '../common/validation';
-import { SignalingError } from './signaling-error';
+import { SignalingError } from '../common/signaling-error';
 import { SignalDto } from './dto/signaling.dto';
 
 /**

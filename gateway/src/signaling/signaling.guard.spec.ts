@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
-import { SignalingError } from './signaling-error';
+import { SignalingError } from '../common/signaling-error';
 import { SignalingGuard } from './signaling.guard';
 import type { SocketData } from './socket-session';
 import { TokenBucket } from './token-bucket';

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { type ClientEventName, ErrorCode } from '@callgate/protocol';
 import { MetricsService } from '../metrics/metrics.service';
-import { SignalingError } from './signaling-error';
+import { SignalingError } from '../common/signaling-error';
 import type { SignalingSocket } from './socket-session';
 
 /**

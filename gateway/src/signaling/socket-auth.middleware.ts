@@ -47,6 +47,7 @@ export function createSocketAuthMiddleware(
           config.signaling.rateBurst,
           config.signaling.ratePerSecond,
         );
+        socket.data.watching = new Set();
         next();
       })
       .catch((error: unknown) => {

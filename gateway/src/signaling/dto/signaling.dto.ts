@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -17,6 +19,8 @@ import {
   type IceCandidatePayload,
   MAX_CANDIDATE_BYTES,
   MAX_SDP_BYTES,
+  PRESENCE_SUBSCRIBE_MAX_IDS,
+  type PresenceSubscribePayload,
   type ReauthenticatePayload,
   type SessionDescriptionPayload,
   type SignalPayload,
@@ -33,6 +37,15 @@ const SDP_TYPES: readonly SessionDescriptionPayload['type'][] = [
 export class CallInviteDto implements CallInvitePayload {
   @IsUUID('all', { message: 'to must be a user id' })
   to!: string;
+}
+
+export class PresenceSubscribeDto implements PresenceSubscribePayload {
+  @IsArray({ message: 'userIds must be a list of user ids' })
+  @ArrayMaxSize(PRESENCE_SUBSCRIBE_MAX_IDS, {
+    message: `userIds may list at most ${PRESENCE_SUBSCRIBE_MAX_IDS} ids per message`,
+  })
+  @IsUUID('all', { each: true, message: 'userIds must be a list of user ids' })
+  userIds!: string[];
 }
 
 export class CallIdDto implements CallIdPayload {
