@@ -414,7 +414,7 @@ describe('CallService (call state machine)', () => {
     ]);
   });
 
-  it('a reaped carrying socket hands the call to the user\'s newest socket at once', async () => {
+  it("a reaped carrying socket hands the call to the user's newest socket at once", async () => {
     const a = connect(alice, 'a1');
     const b = connect(bob, 'b1');
     const { callId } = await service.invite(a, bob.id);
@@ -422,9 +422,7 @@ describe('CallService (call state machine)', () => {
     connect(alice, 'a2');
     emitter.take();
     await service.socketDisconnected(a, presence.disconnect(alice.id, 'a1'), 'a2');
-    expect(emitter.take().map((sent) => [sent.to, sent.event])).toEqual([
-      ['a2', 'call:resume'],
-    ]);
+    expect(emitter.take().map((sent) => [sent.to, sent.event])).toEqual([['a2', 'call:resume']]);
     await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
     await service.signal(b, { callId, candidate: null });
     expect(emitter.take()).toEqual([
@@ -442,6 +440,10 @@ describe('CallService (call state machine)', () => {
     await Promise.all(
       sdps.map((sdp) => service.signal(a, { callId, description: { type: 'offer', sdp } })),
     );
-    expect(emitter.take().map((sent) => (sent.payload as { description: { sdp: string } }).description.sdp)).toEqual(sdps);
+    expect(
+      emitter
+        .take()
+        .map((sent) => (sent.payload as { description: { sdp: string } }).description.sdp),
+    ).toEqual(sdps);
   });
 });

@@ -60,7 +60,8 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   invite(from: CallMember, to: string): Promise<{ callId: string }> {
-    if (to === from.userId) return Promise.reject(SignalingError.invalid('You cannot call yourself.'));
+    if (to === from.userId)
+      return Promise.reject(SignalingError.invalid('You cannot call yourself.'));
     // Both directions of a pair share one key, so crossing invites on one replica queue.
     const pair = [from.userId, to].sort().join(':');
     return this.queue.run(pair, async () => {

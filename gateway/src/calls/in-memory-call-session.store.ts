@@ -35,7 +35,8 @@ export class InMemoryCallSessionStore implements CallSessionStore {
 
   create(session: CallSession, ringTimeoutMs: number): Promise<CreateOutcome> {
     const own = this.live(this.byUser.get(session.caller.id));
-    if (own !== undefined) return Promise.resolve({ kind: 'member', session: structuredClone(own) });
+    if (own !== undefined)
+      return Promise.resolve({ kind: 'member', session: structuredClone(own) });
     if (this.live(this.byUser.get(session.callee.id)) !== undefined)
       return Promise.resolve({ kind: 'busy' });
     this.sessions.set(session.id, structuredClone(session));
