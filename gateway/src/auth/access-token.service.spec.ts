@@ -40,8 +40,10 @@ describe('AccessTokenService', () => {
     const [header, payload] = token
       .split('.')
       .slice(0, 2)
-      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-    expect(header.alg).toBe('HS256');
+      .map(
+        (part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>,
+      );
+    expect(header?.['alg']).toBe('HS256');
     expect(payload).toMatchObject({ sub: USER_ID, iss: 'callgate', aud: 'callgate' });
     const claims = await service.verify(token);
     expect(claims.userId).toBe(USER_ID);

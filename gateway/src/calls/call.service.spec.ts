@@ -106,7 +106,9 @@ describe('CallService (call state machine)', () => {
     await expect(work).rejects.toMatchObject({ code });
   }
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   beforeEach(() => {
     jest.useFakeTimers();

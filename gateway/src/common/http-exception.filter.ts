@@ -41,14 +41,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       const message =
         typeof raw === 'object' && raw !== null && 'message' in raw
-          ? String((raw as { message: unknown }).message)
+          ? String(raw.message)
           : exception.message;
       const code =
-        typeof raw === 'object' &&
-        raw !== null &&
-        'code' in raw &&
-        isErrorCode((raw as { code: unknown }).code)
-          ? (raw as { code: ErrorCode }).code
+        typeof raw === 'object' && raw !== null && 'code' in raw && isErrorCode(raw.code)
+          ? raw.code
           : codeForStatus(status);
       return { statusCode: status, error: { code, message } };
     }

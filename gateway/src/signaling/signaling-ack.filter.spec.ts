@@ -10,7 +10,9 @@ function hostWith(ack: unknown): ArgumentsHost {
 }
 
 describe('SignalingAckFilter', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('answers a SignalingError through the ack with its code and counts it', async () => {
     const metrics = new MetricsService();

@@ -36,7 +36,10 @@ export class SignalingAckFilter implements ExceptionFilter {
       ) {
         return {
           code: error.code,
-          message: String((error as { message?: unknown }).message ?? exception.message),
+          message:
+            'message' in error && typeof error.message === 'string'
+              ? error.message
+              : exception.message,
         };
       }
       // Nest's own refusals (e.g. a guard returning false).

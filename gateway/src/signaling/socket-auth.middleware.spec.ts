@@ -34,7 +34,9 @@ function tokenFor(subject: string, expiresIn: number): string {
 }
 
 describe('signaling handshake middleware', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('admits a valid token and caches the user summary and expiry on the socket', async () => {
     const { token } = await tokens.issue(alice.id);

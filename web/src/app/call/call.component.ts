@@ -52,7 +52,10 @@ export class CallComponent {
         return 'Connected';
       case 'reconnecting':
         return 'Reconnecting…';
-      default:
+      // The incoming dialog and the ended sentence speak for these states.
+      case 'idle':
+      case 'incoming':
+      case 'ended':
         return '';
     }
   });
@@ -94,7 +97,7 @@ export class CallComponent {
 
   protected switchDevice(kind: 'audio' | 'video', deviceId: string): void {
     this.calls.switchDevice(kind, deviceId).catch((error: unknown) => {
-      this.calls.mediaProblem.set(
+      this.calls.reportMediaProblem(
         error instanceof Error ? error.message : 'The device could not be opened.',
       );
     });

@@ -65,11 +65,11 @@ describe('CallService', () => {
         { provide: SignalingClient, useValue: signaling },
         {
           provide: TurnCredentialsService,
-          useValue: { iceServers: jest.fn(async () => iceServers) },
+          useValue: { iceServers: jest.fn(() => Promise.resolve(iceServers)) },
         },
         {
           provide: MediaDevicesService,
-          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
         },
         {
           provide: PEER_CONNECTION_FACTORY,
@@ -239,10 +239,13 @@ describe('CallService resume after reconnect', () => {
     TestBed.configureTestingModule({
       providers: [
         { provide: SignalingClient, useValue: signaling },
-        { provide: TurnCredentialsService, useValue: { iceServers: jest.fn(async () => []) } },
+        {
+          provide: TurnCredentialsService,
+          useValue: { iceServers: jest.fn(() => Promise.resolve([])) },
+        },
         {
           provide: MediaDevicesService,
-          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
         },
       ],
     });

@@ -80,7 +80,7 @@ export class ContactsComponent {
           ),
         ),
       ),
-    { initialValue: { users: [], error: null, loading: true } as SearchResult },
+    { initialValue: { users: [], error: null, loading: true } },
   );
 
   protected readonly people = computed(() => {

@@ -59,7 +59,7 @@ export class SignalingClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly state$: Observable<ConnectionState> = this.stateSubject.pipe(distinctUntilChanged());
-  readonly state = toSignal(this.state$, { initialValue: 'offline' as ConnectionState });
+  readonly state = toSignal(this.state$, { initialValue: 'offline' });
 
   constructor() {
     // A token refreshed while connected is presented on the live socket.

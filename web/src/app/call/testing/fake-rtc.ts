@@ -8,11 +8,20 @@ export class FakeRtcPeer extends EventTarget {
   remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
   closed = false;
   readonly candidates: RTCIceCandidateInit[] = [];
+  readonly channels: FakeDataChannel[] = [];
+  readonly addedTracks: MediaStreamTrack[] = [];
   constructor(public configuration: RTCConfiguration) {
     super();
   }
-  addTrack(): void {}
-  addTransceiver(): void {}
+  createDataChannel(label: string, init: RTCDataChannelInit = {}): FakeDataChannel {
+    const channel = new FakeDataChannel(label, init);
+    this.channels.push(channel);
+    return channel;
+  }
+  addTrack(track: MediaStreamTrack): void {
+    this.addedTracks.push(track);
+  }
+  addTransceiver(_kind: string, _init?: RTCRtpTransceiverInit): void {}
   getSenders(): RTCRtpSender[] {
     return [];
   }
@@ -31,9 +40,9 @@ export class FakeRtcPeer extends EventTarget {
     this.calls.push('restartIce');
   }
   getStats(): Promise<Map<string, unknown>> {
-    return Promise.resolve(new Map());
+    return Promise.resolve(new Map<string, unknown>());
   }
-  async setLocalDescription(): Promise<void> {
+  setLocalDescription(): Promise<void> {
     if (this.signalingState === 'have-remote-offer') {
       this.localDescription = { type: 'answer', sdp: 'answer' };
       this.signalingState = 'stable';
@@ -41,14 +50,17 @@ export class FakeRtcPeer extends EventTarget {
       this.localDescription = { type: 'offer', sdp: 'offer' };
       this.signalingState = 'have-local-offer';
     }
+    return Promise.resolve();
   }
-  async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+  setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
     this.remoteDescription = { type: d.type, sdp: d.sdp ?? '' };
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+    return Promise.resolve();
   }
-  async addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
-    if (!this.remoteDescription) throw new Error('no remote description');
+  addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
+    if (!this.remoteDescription) return Promise.reject(new Error('no remote description'));
     this.candidates.push(c);
+    return Promise.resolve();
   }
   close(): void {
     this.closed = true;
@@ -75,5 +87,46 @@ export class FakeMediaStream {
   }
   addTrack(t: MediaStreamTrack) {
     this.tracks.push(t);
+  }
+}
+
+/** An RTCDataChannel that "opens" when told to and records what was sent. */
+export class FakeDataChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'connecting';
+  readonly sent: string[] = [];
+  constructor(
+    readonly label: string,
+    readonly init: RTCDataChannelInit,
+  ) {
+    super();
+  }
+  send(data: string): void {
+    if (this.readyState !== 'open') throw new Error('InvalidStateError: not open');
+    this.sent.push(data);
+  }
+  open(): void {
+    this.readyState = 'open';
+    this.dispatchEvent(new Event('open'));
+  }
+  receive(data: string): void {
+    this.dispatchEvent(new MessageEvent('message', { data }));
+  }
+  close(): void {
+    if (this.readyState === 'closed') return;
+    this.readyState = 'closed';
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+/** A camera or microphone track: records `stop()`. */
+export class FakeTrack {
+  enabled = true;
+  readyState: MediaStreamTrackState = 'live';
+  constructor(readonly kind: 'audio' | 'video') {}
+  stop(): void {
+    this.readyState = 'ended';
+  }
+  getSettings(): MediaTrackSettings {
+    return {};
   }
 }

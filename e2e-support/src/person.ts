@@ -5,7 +5,7 @@ import type { ContainerBrowser } from './container-browser.js';
 import { APP_URL } from './stack.js';
 import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
 
-export const ARTIFACTS_DIR = join(__dirname, '../../artifacts');
+export const ARTIFACTS_DIR = join(__dirname, '../../e2e/artifacts');
 const UI_TIMEOUT_MS = 15_000;
 
 /**
