@@ -12,3 +12,4 @@ export * from './stack.js';
 export * from './test-certificates.js';
 export * from './turn-credentials.js';
 export * from './webrtc-probe.js';
+export * from './replicas.js';

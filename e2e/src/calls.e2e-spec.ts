@@ -1,7 +1,8 @@
 /**
  * Callgate end to end: the composed stack (docker-compose.yml + infra/compose.e2e.yml)
  * brought up once by Testcontainers, and real Chromium in four browser containers driven
- * through the UI. Scenarios 1–5 of issue 5, in order; each prints the time from "Accept"
+ * through the UI, with two gateway replicas. Scenarios 1–5 of issue 5 and the replica
+ * scenarios of issue 10, in order; each prints the time from "Accept"
  * to the first decoded remote frame and the candidate pair that carries the media.
  */
 import {
@@ -12,6 +13,7 @@ import {
 } from '@callgate/e2e-support';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
+import { describeGatewayReplicas } from './scenarios/replicas.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 
@@ -89,6 +91,10 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
       () => stack,
       () => ({ alice, bob }),
     );
+  });
+
+  describe('gateway replicas (Redis)', () => {
+    describeGatewayReplicas(() => ({ alice, bob }));
   });
 
   it('the web app talked only to its own origin, and used only our TURN servers', async () => {
