@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AccessTokenModule } from './auth/access-token.module';
+import { AccessTokenModule } from './access-token/access-token.module';
 import { AuthModule } from './auth/auth.module';
 import { CallsModule } from './calls/calls.module';
 import type { AppConfig } from './config/app-config';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthSession } from '@callgate/protocol';
 import { ApiError } from '../common/api-error';
 import { type StoredUser, toCurrentUser, UsersService } from '../users/users.service';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService } from '../access-token/access-token.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';

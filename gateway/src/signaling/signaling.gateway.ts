@@ -23,7 +23,7 @@ import {
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
 } from '@callgate/protocol';
-import { AccessTokenError, AccessTokenService } from '../auth/access-token.service';
+import { AccessTokenError, AccessTokenService } from '../access-token/access-token.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';

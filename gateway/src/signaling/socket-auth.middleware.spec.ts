@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenService } from '../auth/access-token.service';
+import { AccessTokenService } from '../access-token/access-token.service';
 import { testConfig } from '../testing/test-config';
 import type { StoredUser, UsersService } from '../users/users.service';
 import { ConnectError, createSocketAuthMiddleware } from './socket-auth.middleware';

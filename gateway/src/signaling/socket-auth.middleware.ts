@@ -4,7 +4,7 @@ import {
   ConnectErrorReason as Reasons,
   type ErrorBody,
 } from '@callgate/protocol';
-import { AccessTokenError, type AccessTokenService } from '../auth/access-token.service';
+import { AccessTokenError, type AccessTokenService } from '../access-token/access-token.service';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
