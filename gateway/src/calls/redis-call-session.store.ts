@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CallEndReason, type CallPhase } from '@callgate/protocol';
-import { REDIS_CLIENT, type RedisClient, redisKey } from '../redis/redis.client';
+import {
+  REDIS_CLIENT,
+  type RedisClient,
+  redisKey,
+  withinCommandTimeout as timed,
+} from '../redis/redis.client';
 import type { RedisScript, ScriptReply } from '../redis/redis-script';
 import type { CallSession } from './call-session';
 import {
@@ -36,7 +41,7 @@ export class RedisCallSessionStore implements CallSessionStore {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async get(callId: string): Promise<CallSession | undefined> {
-    return parse((await this.redis.get(redisKey('call', callId))) ?? undefined);
+    return parse((await timed(this.redis.get(redisKey('call', callId)))) ?? undefined);
   }
 
   async findByUser(userId: string): Promise<CallSession | undefined> {
@@ -87,7 +92,7 @@ export class RedisCallSessionStore implements CallSessionStore {
   }
 
   async cancelGrace(callId: string, userId: string): Promise<void> {
-    await this.redis.zRem(redisKey('deadlines'), `grace:${callId}:${userId}`);
+    await timed(this.redis.zRem(redisKey('deadlines'), `grace:${callId}:${userId}`));
   }
 
   async claimExpired(limit: number): Promise<ExpiredCall[]> {
@@ -103,10 +108,12 @@ export class RedisCallSessionStore implements CallSessionStore {
   }
 
   async countByPhase(): Promise<Record<CallPhase, number>> {
-    const [ringing, active] = await Promise.all([
-      this.redis.sCard(redisKey('calls', 'ringing')),
-      this.redis.sCard(redisKey('calls', 'active')),
-    ]);
+    const [ringing, active] = await timed(
+      Promise.all([
+        this.redis.sCard(redisKey('calls', 'ringing')),
+        this.redis.sCard(redisKey('calls', 'active')),
+      ]),
+    );
     return { ringing, active };
   }
 

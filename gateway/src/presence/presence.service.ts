@@ -8,7 +8,12 @@ import {
 import { Subject } from 'rxjs';
 import type { UserSummary } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { REDIS_CLIENT, type RedisClient, redisKey } from '../redis/redis.client';
+import {
+  REDIS_CLIENT,
+  type RedisClient,
+  redisKey,
+  withinCommandTimeout as timed,
+} from '../redis/redis.client';
 import type { RedisScript, ScriptReply } from '../redis/redis-script';
 import { CONNECT, DISCONNECT, HEARTBEAT, REAP, SOCKET_LIVE } from './presence.lua';
 
@@ -86,7 +91,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    return (await this.redis.exists(redisKey('sockets', userId))) === 1;
+    return (await timed(this.redis.exists(redisKey('sockets', userId)))) === 1;
   }
 
   /** The ids among `userIds` that are online (one round trip). */
@@ -94,22 +99,22 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     if (userIds.length === 0) return [];
     const multi = this.redis.multi();
     for (const id of userIds) multi.exists(redisKey('sockets', id));
-    const replies = await multi.execAsPipeline();
+    const replies = await timed(multi.execAsPipeline());
     return userIds.filter((_, i) => Number(replies[i]) === 1);
   }
 
   async summary(userId: string): Promise<UserSummary | undefined> {
-    const raw = await this.redis.get(redisKey('summary', userId));
+    const raw = await timed(this.redis.get(redisKey('summary', userId)));
     return raw === null ? undefined : (JSON.parse(raw) as UserSummary);
   }
 
   async socketIds(userId: string): Promise<string[]> {
-    return this.redis.hKeys(redisKey('sockets', userId));
+    return timed(this.redis.hKeys(redisKey('sockets', userId)));
   }
 
   /** Open sockets of `userId` on every replica (for a per-account cap). */
   connectionCount(userId: string): Promise<number> {
-    return this.redis.hLen(redisKey('sockets', userId));
+    return timed(this.redis.hLen(redisKey('sockets', userId)));
   }
 
   /** True when `socketId` of `userId` is registered on a replica that is alive. */

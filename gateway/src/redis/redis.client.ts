@@ -51,9 +51,8 @@ export function createRedisClient(
     disableOfflineQueue: !queueWhileOffline,
     // Detects a half-open connection (Redis host gone without a FIN) within seconds.
     pingInterval: 5000,
-    // A Redis that accepts the connection but does not answer (paused, swapping) fails a
-    // command after this instead of holding a signaling ack open. Blocking reads must use
-    // a shorter BLOCK (the socket.io adapter: 1 s).
+    // node-redis's own command timeout only covers commands not yet written; a Redis that
+    // accepted a command and stalls is covered by withinCommandTimeout() below.
     ...(queueWhileOffline ? {} : { commandOptions: { timeout: COMMAND_TIMEOUT_MS } }),
     socket: {
       connectTimeout: 3000,
@@ -80,3 +79,17 @@ export function isRedisUnavailable(error: unknown): boolean {
 /** The sentence a person reads while Redis is unreachable. */
 export const SHARED_STATE_UNAVAILABLE =
   'Calls are unavailable for a moment: the server lost its connection to its shared state. Calls already connected continue; try again shortly.';
+
+/**
+ * `reply`, or a node-redis `TimeoutError` (so {@link isRedisUnavailable}) after
+ * {@link COMMAND_TIMEOUT_MS}: a Redis that accepts commands but stalls (paused, swapping,
+ * a partition without RST) must not hold a signaling ack open. The command may still run
+ * later; every transition is safe to lose its caller (deadlines end what it left behind).
+ */
+export function withinCommandTimeout<T>(reply: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), COMMAND_TIMEOUT_MS);
+  });
+  return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
+}
