@@ -180,10 +180,8 @@ describe('two gateway replicas sharing Redis', () => {
     // Every client command waits for 4 s: longer than the gateway's 2-s command timeout.
     await redis.client.sendCommand(['CLIENT', 'PAUSE', '4000', 'ALL']);
     const refused = await send(a, 'call:invite', { to: bob.id });
-    expect(refused).toMatchObject({
-      ok: false,
-      error: { code: 'unavailable', message: expect.stringMatching(/Calls are unavailable/) },
-    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/^Calls are unavailable/);
     const health = await fetch(`${one.baseUrl}/api/health`);
     expect(health.status).toBe(503);
     await delay(2500);
