@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LeanIoAdapter } from './signaling/lean-io.adapter';
-import { createRedisIoAdapter } from './signaling/redis-io-adapter';
+import { createRedisIoAdapter, type RedisIoAdapter } from './signaling/redis-io-adapter';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
@@ -24,6 +24,22 @@ export async function createGateway(
     logger,
     bodyParser: true,
   });
+  configureGateway(app, config, logger);
+  return app;
+}
+
+/**
+ * Everything `createGateway` does to an application after creating it: body limits,
+ * prefix, filters, the socket adapter, OpenAPI. Separate so the wiring test can apply it
+ * to an app whose database provider is replaced (`Test.createTestingModule`).
+ */
+export function configureGateway(
+  app: NestExpressApplication,
+  config: AppConfig,
+  logger: PinoLoggerService,
+  /** `null`: rooms stay in this process (the Docker-free wiring test has no Redis). */
+  cluster: RedisIoAdapter | null = createRedisIoAdapter(config),
+): void {
   app.useBodyParser('json', { limit: '16kb' });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -31,7 +47,7 @@ export async function createGateway(
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
-  app.useWebSocketAdapter(new LeanIoAdapter(app, createRedisIoAdapter(config)));
+  app.useWebSocketAdapter(new LeanIoAdapter(app, cluster ?? undefined));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
@@ -48,5 +64,4 @@ export async function createGateway(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
-  return app;
 }

@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
+export * from './admin.js';

@@ -20,3 +20,10 @@ export const SIGNALING_NAMESPACE = '/signaling';
 /** Most user ids in one `presence:subscribe`, and most one socket may watch at once. */
 export const PRESENCE_SUBSCRIBE_MAX_IDS = 200;
 export const PRESENCE_WATCH_MAX_IDS = 1000;
+/**
+ * Characters refused in usernames, display names and other names people see: C0/C1
+ * controls (NUL included), line/paragraph separators, the BOM and the bidirectional
+ * marks, embeddings, overrides and isolates that can make a name read as another one.
+ */
+export const UNSAFE_TEXT_PATTERN =
+  /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/u;

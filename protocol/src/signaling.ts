@@ -85,6 +85,15 @@ export interface SessionExpiring {
   expiresAt: string;
 }
 
+/**
+ * Sent just before the server cuts a socket because its session ended (sign-out elsewhere,
+ * revocation, password change) or an admin disabled the account; the page says why.
+ */
+export interface SessionEnded {
+  code: 'session_revoked' | 'account_disabled';
+  message: string;
+}
+
 export type InviteAck = Ack<{ callId: string }>;
 /** Which of the subscribed ids are online right now; changes follow as `presence`. */
 export type PresenceSubscribeAck = Ack<{ online: string[] }>;
@@ -118,17 +127,17 @@ export interface ServerToClientEvents {
   signal: (payload: SignalRelayed) => void;
   'turn:credentials': (payload: TurnCredentials) => void;
   'auth:expiring': (payload: SessionExpiring) => void;
+  'session:ended': (payload: SessionEnded) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
 export type ServerEventName = keyof ServerToClientEvents;
-export const CLIENT_EVENT_NAMES: readonly ClientEventName[] = [
-  'call:invite',
-  'call:accept',
-  'call:decline',
-  'call:hangup',
-  'signal',
-  'presence:subscribe',
-  'presence:unsubscribe',
-  'auth:refresh',
-];
+
+/** The payload of a client → server event. */
+export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** What a client → server event answers through its ack. */
+export type ClientAck<E extends ClientEventName> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0];
+/** The payload of a server → client event. */
+export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];

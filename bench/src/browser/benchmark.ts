@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
 import { row, type Benchmark, type Row } from '../lib/result.ts';
+import { atMostPlus, atMostTimes } from '../lib/targets.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { Variant } from './call-setup.bench-spec.ts';
@@ -124,7 +125,7 @@ export const callSetupBenchmark: Benchmark = {
             `baseline-${mode}`,
             b,
             key === 'frameMs' ? '≤ 1.2× baseline' : '—',
-            key === 'frameMs' && Number.isFinite(s) && Number.isFinite(b) ? s <= 1.2 * b : null,
+            key === 'frameMs' ? atMostTimes(s, b, 1.2) : null,
           ),
         );
       }
@@ -139,7 +140,7 @@ export const callSetupBenchmark: Benchmark = {
         'stack direct',
         direct,
         '≤ direct + 100 ms',
-        Number.isFinite(relay) && Number.isFinite(direct) ? relay <= direct + 100 : null,
+        atMostPlus(relay, direct, 100),
       ),
     );
 

@@ -5,36 +5,41 @@ import {
   Injectable,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError } from '../common/api-error';
-import { AccessTokenError, AccessTokenService } from './access-token.service';
+import { CallgateError } from '../common/callgate-error';
+import { AccessTokenService } from './access-token.service';
+import { SessionRevocationService } from './session-revocation.service';
 
 /** Request augmented by {@link AccessTokenGuard}. */
 interface AuthenticatedRequest extends Request {
   userId?: string;
+  sessionId?: string;
 }
 
-/** REST guard: requires `Authorization: Bearer <access token>`. */
+/**
+ * REST guard: requires `Authorization: Bearer <access token>` whose session is still live
+ * (not signed out, not revoked, account not disabled).
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(private readonly tokens: AccessTokenService) {}
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly revocations: SessionRevocationService,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null)
-      throw ApiError.unauthorized('Send your access token as "Authorization: Bearer <token>".');
-    try {
-      request.userId = (await this.tokens.verify(match[1])).userId;
-      return true;
-    } catch (error) {
-      if (error instanceof AccessTokenError) {
-        throw error.reason === 'token_expired'
-          ? ApiError.tokenExpired()
-          : ApiError.unauthorized(error.message);
-      }
-      throw error;
-    }
+      throw CallgateError.unauthorized(
+        'Send your access token as "Authorization: Bearer <token>".',
+      );
+    // verify() refuses with unauthorized or token_expired, which the filter renders as 401.
+    const claims = await this.tokens.verify(match[1]);
+    await this.revocations.assertLive(claims);
+    request.userId = claims.userId;
+    request.sessionId = claims.sessionId;
+    return true;
   }
 }
 
@@ -42,7 +47,16 @@ export class AccessTokenGuard implements CanActivate {
 export const AuthUserId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
     const userId = context.switchToHttp().getRequest<AuthenticatedRequest>().userId;
-    if (userId === undefined) throw ApiError.unauthorized('Sign in first.');
+    if (userId === undefined) throw CallgateError.unauthorized('Sign in first.');
     return userId;
+  },
+);
+
+/** The session (refresh family) of the access token; only valid behind the guard. */
+export const AuthSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => {
+    const sessionId = context.switchToHttp().getRequest<AuthenticatedRequest>().sessionId;
+    if (sessionId === undefined) throw CallgateError.unauthorized('Sign in first.');
+    return sessionId;
   },
 );

@@ -1,25 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /** What a verified access token says. */
 export interface AccessTokenClaims {
   userId: string;
+  /** The refresh family (session) the token was issued for; revocation is per session. */
+  sessionId: string;
   /** Expiry as epoch milliseconds. */
   expiresAt: number;
-}
-
-export type AccessTokenFailure = 'unauthorized' | 'token_expired';
-
-/** Thrown by {@link AccessTokenService.verify}; `reason` is the contract's connect-error text. */
-export class AccessTokenError extends Error {
-  override readonly name = 'AccessTokenError';
-  constructor(
-    readonly reason: AccessTokenFailure,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const ALGORITHM = 'HS256';
@@ -40,9 +30,9 @@ export class AccessTokenService {
     return this.config.jwt.accessTokenTtlSeconds;
   }
 
-  async issue(userId: string): Promise<{ token: string; expiresIn: number }> {
+  async issue(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }> {
     const token = await this.jwt.signAsync(
-      {},
+      { sid: sessionId },
       {
         secret: this.config.jwt.secret,
         algorithm: ALGORITHM,
@@ -55,13 +45,14 @@ export class AccessTokenService {
     return { token, expiresIn: this.config.jwt.accessTokenTtlSeconds };
   }
 
+  /** Throws a {@link CallgateError}: `unauthorized`, or `token_expired` (refresh and retry). */
   async verify(token: unknown): Promise<AccessTokenClaims> {
     if (typeof token !== 'string' || token === '') {
-      throw new AccessTokenError('unauthorized', 'An access token is required.');
+      throw CallgateError.unauthorized('An access token is required.');
     }
-    let payload: { sub?: unknown; exp?: unknown };
+    let payload: { sub?: unknown; exp?: unknown; sid?: unknown };
     try {
-      payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown }>(token, {
+      payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown; sid?: unknown }>(token, {
         secret: this.config.jwt.secret,
         algorithms: [ALGORITHM],
         issuer: this.config.jwt.issuer,
@@ -69,17 +60,19 @@ export class AccessTokenService {
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'TokenExpiredError') {
-        throw new AccessTokenError('token_expired', 'The access token has expired; refresh it.');
+        throw CallgateError.tokenExpired('The access token has expired; refresh it.');
       }
-      throw new AccessTokenError('unauthorized', 'The access token is not valid.');
+      throw CallgateError.unauthorized('The access token is not valid.');
     }
     if (
       typeof payload.sub !== 'string' ||
       !UUID.test(payload.sub) ||
+      typeof payload.sid !== 'string' ||
+      !UUID.test(payload.sid) ||
       typeof payload.exp !== 'number'
     ) {
-      throw new AccessTokenError('unauthorized', 'The access token is not valid.');
+      throw CallgateError.unauthorized('The access token is not valid.');
     }
-    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
+    return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ServerEventName, UserSummary } from '@callgate/protocol';
-import { SignalingError } from '../common/signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { MetricsService } from '../metrics/metrics.service';
 import type { PresenceService } from '../presence/presence.service';
 import { testConfig } from '../testing/test-config';
@@ -102,7 +102,7 @@ describe('CallService (call state machine)', () => {
   }
 
   async function expectRefusal(work: Promise<unknown>, code: string): Promise<void> {
-    await expect(work).rejects.toBeInstanceOf(SignalingError);
+    await expect(work).rejects.toBeInstanceOf(CallgateError);
     await expect(work).rejects.toMatchObject({ code });
   }
 

@@ -12,7 +12,7 @@ import {
   type SignalPayload,
   type SignalRelayed,
 } from '@callgate/protocol';
-import { SignalingError } from '../common/signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
@@ -61,7 +61,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
 
   invite(from: CallMember, to: string): Promise<{ callId: string }> {
     if (to === from.userId)
-      return Promise.reject(SignalingError.invalid('You cannot call yourself.'));
+      return Promise.reject(CallgateError.invalidPayload('You cannot call yourself.'));
     // Both directions of a pair share one key, so crossing invites on one replica queue.
     const pair = [from.userId, to].sort().join(':');
     return this.queue.run(pair, async () => {
@@ -69,7 +69,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       if (callee === undefined) {
         const own = await this.store.findByUser(from.userId);
         if (own !== undefined) return this.inviteWhileInCall(own, from, to);
-        throw SignalingError.notFound('That person is not online right now.');
+        throw CallgateError.notFound('That person is not online right now.');
       }
       const session: CallSession = {
         id: randomUUID(),
@@ -103,11 +103,11 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.queue.run(callId, async () => {
       const session = await this.requireSession(callId);
       if (session.callee.id !== who.userId)
-        throw SignalingError.forbidden('Only the person being called can decline.');
+        throw CallgateError.forbidden('Only the person being called can decline.');
       const ended = await this.store.end(callId, 'ringing');
       if (ended === undefined) {
-        if ((await this.store.get(callId)) === undefined) throw SignalingError.notFound(CALL_GONE);
-        throw SignalingError.conflict('This call is already answered; hang up instead.');
+        if ((await this.store.get(callId)) === undefined) throw CallgateError.notFound(CALL_GONE);
+        throw CallgateError.conflict('This call is already answered; hang up instead.');
       }
       this.finish(ended, Reason.Declined);
     });
@@ -117,9 +117,9 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.queue.run(callId, async () => {
       const session = await this.requireSession(callId);
       const role = roleOf(session, who.userId);
-      if (role === undefined) throw SignalingError.forbidden('You are not a member of this call.');
+      if (role === undefined) throw CallgateError.forbidden('You are not a member of this call.');
       const ended = await this.store.end(callId);
-      if (ended === undefined) throw SignalingError.notFound(CALL_GONE);
+      if (ended === undefined) throw CallgateError.notFound(CALL_GONE);
       // The phase at the moment of the end decides the reason, not the one read above.
       if (ended.phase === 'active') this.finish(ended, Reason.Hangup);
       else this.finish(ended, role === 'caller' ? Reason.Cancelled : Reason.Declined);
@@ -132,15 +132,15 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       const session = await this.store.get(payload.callId);
       const role = session === undefined ? undefined : roleOf(session, who.userId);
       if (session === undefined || role === undefined) {
-        throw SignalingError.forbidden('You are not a member of this call.');
+        throw CallgateError.forbidden('You are not a member of this call.');
       }
       if (session.phase !== 'active')
-        throw SignalingError.conflict('The call has not been answered yet.');
+        throw CallgateError.conflict('The call has not been answered yet.');
       if (carrierOf(session, role) !== who.socketId)
-        throw SignalingError.forbidden('This call is connected in another tab.');
+        throw CallgateError.forbidden('This call is connected in another tab.');
       const peerSocket = carrierOf(session, role === 'caller' ? 'callee' : 'caller');
       if (peerSocket === null)
-        throw SignalingError.conflict('The other person is reconnecting; wait for them.');
+        throw CallgateError.conflict('The other person is reconnecting; wait for them.');
       const relayed: SignalRelayed = { callId: session.id, from: who.userId };
       if (payload.description !== undefined) relayed.description = payload.description;
       if (payload.candidate !== undefined) relayed.candidate = payload.candidate;
@@ -223,11 +223,11 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     );
     switch (outcome.kind) {
       case 'gone':
-        throw SignalingError.notFound(CALL_GONE);
+        throw CallgateError.notFound(CALL_GONE);
       case 'not_callee':
-        throw SignalingError.forbidden('Only the person being called can accept.');
+        throw CallgateError.forbidden('Only the person being called can accept.');
       case 'already_answered':
-        throw SignalingError.conflict('This call was already answered.');
+        throw CallgateError.conflict('This call was already answered.');
       case 'accepted':
         break;
     }
@@ -262,7 +262,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       await this.queue.run(own.id, () => this.acceptAs(from, own.id));
       return { callId: own.id };
     }
-    throw SignalingError.conflict('You are already in a call; hang up first.');
+    throw CallgateError.conflict('You are already in a call; hang up first.');
   }
 
   /** Ends the calls whose ring or grace deadline passed; each is claimed by one replica. */
@@ -308,7 +308,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async requireSession(callId: string): Promise<CallSession> {
     const session = await this.store.get(callId);
-    if (session === undefined) throw SignalingError.notFound(CALL_GONE);
+    if (session === undefined) throw CallgateError.notFound(CALL_GONE);
     return session;
   }
 

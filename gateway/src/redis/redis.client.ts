@@ -76,10 +76,6 @@ export function isRedisUnavailable(error: unknown): boolean {
   );
 }
 
-/** The sentence a person reads while Redis is unreachable. */
-export const SHARED_STATE_UNAVAILABLE =
-  'Calls are unavailable for a moment: the server lost its connection to its shared state. Calls already connected continue; try again shortly.';
-
 /**
  * `reply`, or a node-redis `TimeoutError` (so {@link isRedisUnavailable}) after
  * {@link COMMAND_TIMEOUT_MS}: a Redis that accepts commands but stalls (paused, swapping,

@@ -1,14 +1,14 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
-import { type AckError, type ErrorBody, ErrorCode, isErrorCode } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { type AckError, type ErrorBody } from '@callgate/protocol';
+import { CallgateError } from '../common/callgate-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { isRedisUnavailable, SHARED_STATE_UNAVAILABLE } from '../redis/redis.client';
+import { isRedisUnavailable } from '../redis/redis.client';
 
 /**
  * Every failure of a socket handler answers through the client's ack as
- * `{ ok: false, error: { code, message } }`; an unreachable Redis becomes `unavailable`,
- * other unexpected errors `internal`.
+ * `{ ok: false, error: { code, message } }`: a {@link CallgateError}'s body passes through
+ * unchanged; an unreachable Redis becomes `unavailable`, other unexpected errors `internal`.
  */
 @Catch()
 export class SignalingAckFilter implements ExceptionFilter {
@@ -26,36 +26,18 @@ export class SignalingAckFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof CallgateError) return exception.body;
+    // Nest's own refusal when a guard returns false (ours throw CallgateError instead).
     if (exception instanceof WsException) {
-      const error = exception.getError();
-      if (
-        typeof error === 'object' &&
-        error !== null &&
-        'code' in error &&
-        isErrorCode(error.code)
-      ) {
-        return {
-          code: error.code,
-          message:
-            'message' in error && typeof error.message === 'string'
-              ? error.message
-              : exception.message,
-        };
-      }
-      // Nest's own refusals (e.g. a guard returning false).
-      return {
-        code: ErrorCode.Forbidden,
-        message: typeof error === 'string' ? error : exception.message,
-      };
+      return CallgateError.forbidden('This request is not allowed on this connection.').body;
     }
-    if (exception instanceof ApiError) return exception.body;
     if (isRedisUnavailable(exception)) {
       this.logger.warn(`Redis unavailable: ${(exception as Error).message}`);
-      return { code: ErrorCode.Unavailable, message: SHARED_STATE_UNAVAILABLE };
+      return CallgateError.unavailable().body;
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );
-    return { code: ErrorCode.Internal, message: 'Something went wrong on the server; try again.' };
+    return CallgateError.internal().body;
   }
 }

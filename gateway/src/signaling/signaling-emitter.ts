@@ -3,6 +3,7 @@ import type { Namespace } from 'socket.io';
 import type {
   ClientToServerEvents,
   ServerEventName,
+  ServerPayload,
   ServerToClientEvents,
 } from '@callgate/protocol';
 import type { CallNotifier } from '../calls/call-notifier';
@@ -14,7 +15,6 @@ export type SignalingNamespace = Namespace<
   Record<string, never>,
   SocketData
 >;
-type Payload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Room every socket of one user joins. */
 export function userRoom(userId: string): string {
@@ -42,16 +42,19 @@ export class SignalingEmitter implements CallNotifier {
   toUser<E extends ServerEventName>(
     userId: string,
     event: E,
-    payload: Payload<E>,
+    payload: ServerPayload<E>,
     exceptSocketId?: string,
   ): void {
     const target = this.server().to(userRoom(userId));
     const scoped = exceptSocketId === undefined ? target : target.except(exceptSocketId);
-    (scoped.emit as (event: E, payload: Payload<E>) => boolean)(event, payload);
+    (scoped.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
   }
 
-  toSocket<E extends ServerEventName>(socketId: string, event: E, payload: Payload<E>): void {
-    (this.server().to(socketId).emit as (event: E, payload: Payload<E>) => boolean)(event, payload);
+  toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerPayload<E>): void {
+    (this.server().to(socketId).emit as (event: E, payload: ServerPayload<E>) => boolean)(
+      event,
+      payload,
+    );
   }
 
   /** `presence` to the sockets that subscribed to `userId` (never to everyone). */

@@ -1,6 +1,6 @@
 import { MAX_CANDIDATE_BYTES, MAX_SDP_BYTES } from '@callgate/protocol';
 import { CallIdDto, CallInviteDto, ReauthenticateDto, SignalDto } from './dto/signaling.dto';
-import { SignalingError } from '../common/signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 
 const pipe = new SignalingPayloadPipe();
@@ -14,9 +14,9 @@ async function refusal(metatype: new () => object, value: unknown): Promise<stri
   try {
     await run(metatype, value);
   } catch (error) {
-    expect(error).toBeInstanceOf(SignalingError);
-    expect((error as SignalingError).code).toBe('invalid_payload');
-    return (error as SignalingError).message;
+    expect(error).toBeInstanceOf(CallgateError);
+    expect((error as CallgateError).code).toBe('invalid_payload');
+    return (error as CallgateError).message;
   }
   throw new Error('expected the payload to be refused');
 }

@@ -2,7 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { describeValidationErrors } from '../common/validation';
-import { SignalingError } from '../common/signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalDto } from './dto/signaling.dto';
 
 /**
@@ -15,17 +15,17 @@ export class SignalingPayloadPipe implements PipeTransform {
     const metatype = metadata.metatype;
     if (metadata.type !== 'body' || metatype === undefined || metatype === Object) return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw SignalingError.invalid('The payload must be a JSON object.');
+      throw CallgateError.invalidPayload('The payload must be a JSON object.');
     }
     const instance: object = plainToInstance(metatype as new () => object, value);
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) throw SignalingError.invalid(describeValidationErrors(errors));
+    if (errors.length > 0) throw CallgateError.invalidPayload(describeValidationErrors(errors));
     if (
       instance instanceof SignalDto &&
       instance.description === undefined &&
       instance.candidate === undefined
     ) {
-      throw SignalingError.invalid('A signal must carry a description or a candidate.');
+      throw CallgateError.invalidPayload('A signal must carry a description or a candidate.');
     }
     return instance;
   }

@@ -23,12 +23,12 @@ import {
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
 } from '@callgate/protocol';
-import { AccessTokenError, AccessTokenService } from '../access-token/access-token.service';
+import { AccessTokenService } from '../access-token/access-token.service';
+import { SessionRevocationService } from '../access-token/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { CallService } from '../calls/call.service';
-import { SignalingError } from '../common/signaling-error';
 import { PresenceService, type ReapedSocket } from '../presence/presence.service';
 import {
   CallIdDto,
@@ -45,8 +45,11 @@ import {
   userRoom,
   watchersRoom,
 } from './signaling-emitter';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
+import { AccountRateLimits } from './account-rate-limits';
+import { cutEndedSessions, sessionRoom } from './session-cutter';
 import { createSocketAuthMiddleware } from './socket-auth.middleware';
 import { identityOf, type SignalingSocket } from './socket-session';
 
@@ -72,6 +75,7 @@ export class SignalingGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
 {
   private readonly logger = new Logger(SignalingGateway.name);
+  private readonly rateLimits: AccountRateLimits;
   private reaping: Subscription | undefined;
 
   constructor(
@@ -81,13 +85,28 @@ export class SignalingGateway
     private readonly timers: SessionTimers,
     private readonly tokens: AccessTokenService,
     private readonly users: UsersService,
+    private readonly revocations: SessionRevocationService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.rateLimits = new AccountRateLimits(
+      config.signaling.rateBurst,
+      config.signaling.ratePerSecond,
+    );
+  }
 
   afterInit(namespace: SignalingNamespace): void {
     this.emitter.bind(namespace);
-    namespace.use(createSocketAuthMiddleware(this.tokens, this.users, this.config));
+    namespace.use(
+      createSocketAuthMiddleware(
+        this.tokens,
+        this.users,
+        this.revocations,
+        this.config,
+        this.rateLimits,
+      ),
+    );
+    cutEndedSessions(namespace, this.revocations);
     this.reaping = this.presence.reaped$.subscribe((sockets) => this.onReaped(sockets));
   }
 
@@ -101,7 +120,7 @@ export class SignalingGateway
     // everything it has to undo.
     this.metrics.connectedSockets.inc();
     this.timers.start(socket);
-    const joined = socket.join(userRoom(user.id));
+    const joined = socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
     const registered = this.presence.connect(user, socket.id);
     registrations.set(socket, registered);
     try {
@@ -121,6 +140,7 @@ export class SignalingGateway
     // A socket refused by the middleware never connected and has no user.
     if (socket.data.user === undefined) return;
     const user = socket.data.user;
+    this.rateLimits.release(user.id);
     this.timers.stop(socket.id);
     this.metrics.connectedSockets.dec();
     const registered = await registrations.get(socket)?.then(
@@ -162,7 +182,7 @@ export class SignalingGateway
     const watching = socket.data.watching;
     const fresh = [...new Set(body.userIds)].filter((id) => !watching.has(id));
     if (watching.size + fresh.length > PRESENCE_WATCH_MAX_IDS) {
-      throw SignalingError.invalid(
+      throw CallgateError.invalidPayload(
         `A page may watch at most ${PRESENCE_WATCH_MAX_IDS} people; unsubscribe some first.`,
       );
     }
@@ -233,14 +253,12 @@ export class SignalingGateway
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody() body: ReauthenticateDto,
   ): Promise<AckOk<{ expiresAt: string }>> {
-    const claims = await this.tokens.verify(body.token).catch((error: unknown) => {
-      throw error instanceof AccessTokenError
-        ? new SignalingError(error.reason, error.message)
-        : error;
-    });
-    if (claims.userId !== socket.data.user.id) {
-      throw SignalingError.forbidden('That token belongs to another account.');
+    // A refused token answers the ack with its code (unauthorized / token_expired).
+    const claims = await this.tokens.verify(body.token);
+    if (claims.userId !== socket.data.user.id || claims.sessionId !== socket.data.sessionId) {
+      throw CallgateError.forbidden('That token belongs to another session; reconnect.');
     }
+    await this.revocations.assertLive(claims);
     socket.data.tokenExpiresAt = claims.expiresAt;
     this.timers.scheduleExpiry(socket);
     return { ok: true, expiresAt: new Date(claims.expiresAt).toISOString() };

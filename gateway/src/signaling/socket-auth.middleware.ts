@@ -1,23 +1,33 @@
 import { Logger } from '@nestjs/common';
 import {
+  ErrorCode,
   type ConnectErrorReason,
   ConnectErrorReason as Reasons,
   type ErrorBody,
 } from '@callgate/protocol';
-import { AccessTokenError, type AccessTokenService } from '../access-token/access-token.service';
+import type { AccessTokenService } from '../access-token/access-token.service';
+import type { SessionRevocationService } from '../access-token/session-revocation.service';
+import { CallgateError } from '../common/callgate-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
-import { TokenBucket } from './token-bucket';
+import type { AccountRateLimits } from './account-rate-limits';
+import { userRoom } from './signaling-emitter';
 
-/** socket.io `connect_error`: `message` is the contract reason, `data` the error body. */
-export class ConnectError extends Error {
-  constructor(
-    reason: ConnectErrorReason,
-    readonly data: ErrorBody,
-  ) {
-    super(reason);
-  }
+/** What socket.io sends as `connect_error`: `message` is the contract reason, `data` the body. */
+export type ConnectErrorWire = Error & { data: ErrorBody };
+
+const REASONS: readonly string[] = Object.values(Reasons);
+
+/**
+ * The handshake's form of a {@link CallgateError}: expiry (refresh and retry), an ended
+ * session or disabled account (signed out, say why), the socket cap (wait), else sign in.
+ */
+export function toConnectError(error: CallgateError): ConnectErrorWire {
+  const reason: ConnectErrorReason = REASONS.includes(error.code)
+    ? (error.code as ConnectErrorReason)
+    : Reasons.Unauthorized;
+  return Object.assign(new Error(reason), { data: error.body });
 }
 
 /**
@@ -27,7 +37,9 @@ export class ConnectError extends Error {
 export function createSocketAuthMiddleware(
   tokens: AccessTokenService,
   users: UsersService,
+  revocations: SessionRevocationService,
   config: AppConfig,
+  rateLimits: AccountRateLimits,
 ): (socket: SignalingSocket, next: (error?: Error) => void) => void {
   const logger = new Logger('SignalingAuth');
   return (socket, next) => {
@@ -37,33 +49,35 @@ export function createSocketAuthMiddleware(
     tokens
       .verify(token)
       .then(async (claims) => {
+        await revocations.assertLive(claims);
         const user = await users.findById(claims.userId);
         if (user === undefined) {
-          throw new AccessTokenError('unauthorized', 'This account no longer exists.');
+          throw CallgateError.unauthorized('This account no longer exists.');
+        }
+        if (user.disabledAt !== null) throw CallgateError.accountDisabled();
+        // The room spans replicas once the adapter does; simultaneous handshakes may
+        // overshoot by the few that race past this check.
+        const open = await socket.nsp.in(userRoom(user.id)).fetchSockets();
+        if (open.length >= config.maxSocketsPerUser) {
+          throw new CallgateError(
+            ErrorCode.TooManyConnections,
+            `This account already has ${config.maxSocketsPerUser} connections open (the most allowed); close a tab or device and retry.`,
+          );
         }
         socket.data.user = toSummary(user);
+        socket.data.sessionId = claims.sessionId;
         socket.data.tokenExpiresAt = claims.expiresAt;
-        socket.data.rateLimit = new TokenBucket(
-          config.signaling.rateBurst,
-          config.signaling.ratePerSecond,
-        );
+        socket.data.rateLimit = rateLimits.acquire(user.id);
         socket.data.watching = new Set();
         next();
       })
       .catch((error: unknown) => {
-        if (error instanceof AccessTokenError) {
-          const reason =
-            error.reason === 'token_expired' ? Reasons.TokenExpired : Reasons.Unauthorized;
-          next(new ConnectError(reason, { code: reason, message: error.message }));
+        if (error instanceof CallgateError) {
+          next(toConnectError(error));
           return;
         }
-        logger.error(`Handshake failed: ${(error as Error).message}`);
-        next(
-          new ConnectError(Reasons.Unauthorized, {
-            code: 'internal',
-            message: 'Could not verify the session; retry.',
-          }),
-        );
+        logger.error(`Handshake failed: ${error instanceof Error ? error.message : String(error)}`);
+        next(toConnectError(CallgateError.internal('Could not verify the session; retry.')));
       });
   };
 }
