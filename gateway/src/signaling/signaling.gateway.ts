@@ -104,6 +104,7 @@ export class SignalingGateway
         this.revocations,
         this.config,
         this.rateLimits,
+        (userId) => this.presence.connectionCount(userId),
       ),
     );
     cutEndedSessions(namespace, this.revocations);
