@@ -29,7 +29,8 @@ const keepStack = process.env['CALLGATE_E2E_KEEP_STACK'] === '1';
  * Compose project of the suite; fixed so that built images keep their tags.
  * `CALLGATE_E2E_PROJECT` gives a second checkout on the same machine a stack of its own.
  */
-const PROJECT = process.env['CALLGATE_E2E_PROJECT'] || 'callgate-e2e';
+export const E2E_PROJECT = process.env['CALLGATE_E2E_PROJECT'] || 'callgate-e2e';
+const PROJECT = E2E_PROJECT;
 
 export const BROWSER_SERVICES = [
   'browser-a',

@@ -1,7 +1,8 @@
 /**
  * Callgate end to end: the composed stack (docker-compose.yml + infra/compose.e2e.yml)
  * brought up once by Testcontainers, and real Chromium in four browser containers driven
- * through the UI. Scenarios 1–5 of issue 5, in order; each prints the time from "Accept"
+ * through the UI, with two gateway replicas. Scenarios 1–5 of issue 5 and the replica
+ * scenarios of issue 10, in order; each prints the time from "Accept"
  * to the first decoded remote frame and the candidate pair that carries the media.
  */
 import {
@@ -15,6 +16,7 @@ import { describeInCall } from './scenarios/in-call.js';
 import { describeFirstLoadAndAccessibility } from './scenarios/first-load-and-a11y.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeOrganisation } from './scenarios/organisation.js';
+import { describeGatewayReplicas } from './scenarios/replicas.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 
@@ -116,6 +118,10 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
         return person;
       },
     );
+  });
+
+  describe('gateway replicas (Redis)', () => {
+    describeGatewayReplicas(() => ({ alice, bob }));
   });
 
   it('the web app talked only to its own origin, and used only our TURN servers', async () => {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccessTokenModule } from './access-token/access-token.module';
 import { AdminModule } from './admin/admin.module';
-import { AccessTokenModule } from './auth/access-token.module';
 import { AuthModule } from './auth/auth.module';
 import { CallsModule } from './calls/calls.module';
 import type { AppConfig } from './config/app-config';

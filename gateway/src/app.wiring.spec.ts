@@ -22,11 +22,15 @@ import {
 } from '@callgate/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { AppModule } from './app.module';
-import { AccessTokenService } from './auth/access-token.service';
+import { AccessTokenService } from './access-token/access-token.service';
 import { configureGateway } from './bootstrap';
 import { DatabaseService } from './database/database.service';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REDIS_CLIENT } from './redis/redis.client';
+import { CALL_SESSION_STORE } from './calls/call-session.store';
+import { InMemoryCallSessionStore } from './calls/in-memory-call-session.store';
+import { PresenceService } from './presence/presence.service';
+import { InMemoryPresence } from './testing/in-memory-presence';
 import { InMemoryDatabase } from './testing/in-memory-database';
 import { createInMemoryRedis } from './testing/in-memory-redis';
 import { testConfig } from './testing/test-config';
@@ -54,9 +58,14 @@ beforeAll(async () => {
     .useValue(db)
     .overrideProvider(REDIS_CLIENT)
     .useValue(createInMemoryRedis())
+    // Call state and presence are Redis scripts: here their in-process twins.
+    .overrideProvider(CALL_SESSION_STORE)
+    .useValue(new InMemoryCallSessionStore())
+    .overrideProvider(PresenceService)
+    .useValue(new InMemoryPresence())
     .compile();
   app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: true });
-  configureGateway(app, config, new PinoLoggerService(config.logLevel));
+  configureGateway(app, config, new PinoLoggerService(config.logLevel), null);
   await app.listen(0, '127.0.0.1');
   const address: unknown = app.getHttpServer().address();
   if (typeof address !== 'object' || address === null || !('port' in address)) {

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LeanIoAdapter } from './signaling/lean-io.adapter';
+import { createRedisIoAdapter, type RedisIoAdapter } from './signaling/redis-io-adapter';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
@@ -36,6 +37,8 @@ export function configureGateway(
   app: NestExpressApplication,
   config: AppConfig,
   logger: PinoLoggerService,
+  /** `null`: rooms stay in this process (the Docker-free wiring test has no Redis). */
+  cluster: RedisIoAdapter | null = createRedisIoAdapter(config),
 ): void {
   app.useBodyParser('json', { limit: '16kb' });
   app.set('trust proxy', config.trustProxy);
@@ -44,7 +47,7 @@ export function configureGateway(
   app.use(cookieParser());
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
-  app.useWebSocketAdapter(new LeanIoAdapter(app));
+  app.useWebSocketAdapter(new LeanIoAdapter(app, cluster ?? undefined));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

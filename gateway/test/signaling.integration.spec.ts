@@ -144,18 +144,26 @@ describe('signaling handshake', () => {
     }
   });
 
-  it('sends a presence snapshot and announces people coming and going', async () => {
+  it('tells a socket about exactly the people it subscribed to, nobody else', async () => {
     const alice = await registerUser(gateway.baseUrl, 'pa');
     const bob = await registerUser(gateway.baseUrl, 'pb');
+    const carol = await registerUser(gateway.baseUrl, 'pc');
     const a = await open(alice);
-    const bobSocket = connectSocket(gateway.baseUrl, bob.token);
-    sockets.push(bobSocket);
-    const snapshot = nextEvent(bobSocket, 'presence:snapshot');
+    const c = await open(carol);
+    const heardByCarol = collect(c, 'presence');
+    // The client's `connect` precedes the server's presence write (one Redis round trip).
+    await delay(200);
+    expect(await send(a, 'presence:subscribe', { userIds: [bob.id, carol.id] })).toEqual({
+      ok: true,
+      online: [carol.id],
+    });
+    expect(await send(a, 'presence:subscribe', { userIds: ['not-a-uuid'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
     const online = nextEvent(a, 'presence', 5000, (change) => change.userId === bob.id);
-    await connected(bobSocket);
-    expect((await snapshot).online).toEqual(expect.arrayContaining([alice.id, bob.id]));
+    const bobSocket = await open(bob);
     expect(await online).toEqual({ userId: bob.id, online: true });
-
     const contacts = await fetch(
       `${gateway.baseUrl}/api/users?query=${bob.session.user.username}`,
       {
@@ -174,6 +182,15 @@ describe('signaling handshake', () => {
     );
     bobSocket.disconnect();
     expect(await offline).toEqual({ userId: bob.id, online: false });
+
+    // Unsubscribed: Bob coming back is not Alice's business any more.
+    expect(await send(a, 'presence:unsubscribe', { userIds: [bob.id] })).toEqual({ ok: true });
+    const heardByAlice = collect(a, 'presence');
+    await open(bob);
+    await delay(300);
+    expect(heardByAlice).toEqual([]);
+    // Carol never subscribed to anyone.
+    expect(heardByCarol).toEqual([]);
   });
 });
 
@@ -376,6 +393,8 @@ describe('a call between two people', () => {
     const a = await open(alice);
     const b = await open(bob);
     const callId = await answered(a, bob, b);
+    // Alice's page shows Bob (presence is scoped to what a page asks for).
+    expect(await send(a, 'presence:subscribe', { userIds: [bob.id] })).toMatchObject({ ok: true });
     const aliceEnds = collect(a, 'call:ended');
     b.disconnect();
     await delay(GRACE_MS / 3);

@@ -19,6 +19,8 @@ export const ErrorCode = {
   /** The account already has the maximum number of signaling connections open. */
   TooManyConnections: 'too_many_connections',
   Internal: 'internal',
+  /** A shared dependency (Redis) is unreachable: retry later; live media is unaffected. */
+  Unavailable: 'unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

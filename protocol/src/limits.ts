@@ -17,6 +17,9 @@ export const MAX_SOCKET_MESSAGE_BYTES = 100 * 1024;
 export const SIGNALING_PATH = '/socket.io';
 export const SIGNALING_NAMESPACE = '/signaling';
 
+/** Most user ids in one `presence:subscribe`, and most one socket may watch at once. */
+export const PRESENCE_SUBSCRIBE_MAX_IDS = 200;
+export const PRESENCE_WATCH_MAX_IDS = 1000;
 /**
  * Characters refused in usernames, display names and other names people see: C0/C1
  * controls (NUL included), line/paragraph separators, the BOM and the bidirectional

@@ -45,10 +45,15 @@ export interface ReauthenticatePayload {
   token: string;
 }
 
-// Server → client payloads
-export interface PresenceSnapshot {
-  online: string[];
+/**
+ * `presence:subscribe` / `presence:unsubscribe`: the people a page shows (search results,
+ * recent calls). A socket hears `presence` only for the ids it subscribed to.
+ */
+export interface PresenceSubscribePayload {
+  userIds: string[];
 }
+
+// Server → client payloads
 export interface PresenceChange {
   userId: string;
   online: boolean;
@@ -106,6 +111,8 @@ export interface SessionEnded {
 }
 
 export type InviteAck = Ack<{ callId: string }>;
+/** Which of the subscribed ids are online right now; changes follow as `presence`. */
+export type PresenceSubscribeAck = Ack<{ online: string[] }>;
 export type EmptyAck = Ack;
 export type ReauthenticateAck = Ack<{ expiresAt: string }>;
 
@@ -121,13 +128,18 @@ export interface ClientToServerEvents {
    * connection; the other member receives `call:peer-rejoined`.
    */
   'call:rejoin': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
+  'presence:subscribe': (
+    payload: PresenceSubscribePayload,
+    ack: (res: PresenceSubscribeAck) => void,
+  ) => void;
+  'presence:unsubscribe': (payload: PresenceSubscribePayload, ack: (res: EmptyAck) => void) => void;
   /** Present a fresh access token on a live socket so it is not cut at expiry. */
   'auth:refresh': (payload: ReauthenticatePayload, ack: (res: ReauthenticateAck) => void) => void;
 }
 
 /** Events the server emits. */
 export interface ServerToClientEvents {
-  'presence:snapshot': (payload: PresenceSnapshot) => void;
+  /** Only for ids this socket subscribed to. */
   presence: (payload: PresenceChange) => void;
   'call:incoming': (payload: CallIncoming) => void;
   'call:accepted': (payload: CallAccepted) => void;

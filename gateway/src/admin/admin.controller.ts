@@ -20,7 +20,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
+import { AccessTokenGuard, AuthUserId } from '../access-token/access-token.guard';
 import { CallgateError } from '../common/callgate-error';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { RestValidationPipe } from '../common/rest-validation.pipe';

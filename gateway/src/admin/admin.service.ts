@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AdminUser } from '@callgate/protocol';
 import { CallgateError } from '../common/callgate-error';
 import { RefreshTokenService } from '../auth/refresh-token.service';
-import { SessionRevocationService } from '../auth/session-revocation.service';
+import { SessionRevocationService } from '../access-token/session-revocation.service';
 import { toAdminUser, UsersService } from '../users/users.service';
 
 /** People management for admins: disabling ends every session of the account at once. */

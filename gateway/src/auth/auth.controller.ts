@@ -29,7 +29,7 @@ import { DEVICE_COOKIE_NAME, REFRESH_COOKIE_NAME } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { RestValidationPipe } from '../common/rest-validation.pipe';
-import { AccessTokenGuard, AuthSessionId, AuthUserId } from './access-token.guard';
+import { AccessTokenGuard, AuthSessionId, AuthUserId } from '../access-token/access-token.guard';
 import { AuthService, type IssuedSession } from './auth.service';
 import {
   AuthSessionDto,

@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthSession } from '@callgate/protocol';
 import { CallgateError } from '../common/callgate-error';
 import { type StoredUser, toCurrentUser, UsersService } from '../users/users.service';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService } from '../access-token/access-token.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
 import { RegistrationService } from './registration.service';
-import { SessionRevocationService } from './session-revocation.service';
+import { SessionRevocationService } from '../access-token/session-revocation.service';
 import type { ChangePasswordDto, LoginDto, RegisterDto } from './dto/auth.dto';
 
 /** An {@link AuthSession} plus the refresh token that goes into the cookie. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { SessionRevocationService } from './session-revocation.service';
+import { SessionRevocationService } from '../access-token/session-revocation.service';
 import { CallgateError } from '../common/callgate-error';
 
 export interface IssuedRefreshToken {

@@ -61,6 +61,13 @@ export class CallgateError extends Error {
     return new CallgateError(ErrorCode.RateLimited, message, headers);
   }
 
+  /** Redis (shared state) does not answer: new calls wait, live media is unaffected. */
+  static unavailable(
+    message = 'Calls are unavailable for a moment: the server lost its connection to its shared state. Calls already connected continue; try again shortly.',
+  ): CallgateError {
+    return new CallgateError(ErrorCode.Unavailable, message);
+  }
+
   static internal(message = 'Something went wrong on the server; try again.'): CallgateError {
     return new CallgateError(ErrorCode.Internal, message);
   }

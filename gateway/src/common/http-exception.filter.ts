@@ -8,6 +8,7 @@ import {
 import { type ApiErrorResponse, ErrorCode } from '@callgate/protocol';
 import type { Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
+import { isRedisUnavailable } from '../redis/redis.client';
 import { CallgateError } from './callgate-error';
 import { codeForStatus, HTTP_STATUS_BY_CODE } from './http-status';
 
@@ -50,6 +51,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? raw.message
           : exception.message;
       return { statusCode: status, error: { code: codeForStatus(status), message } };
+    }
+    if (isRedisUnavailable(exception)) {
+      return {
+        statusCode: HTTP_STATUS_BY_CODE[ErrorCode.Unavailable],
+        error: CallgateError.unavailable().body,
+      };
     }
     return {
       statusCode: HTTP_STATUS_BY_CODE[ErrorCode.Internal],

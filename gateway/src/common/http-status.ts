@@ -19,6 +19,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.SessionRevoked]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.TooManyConnections]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**
@@ -43,6 +44,8 @@ export function codeForStatus(status: number): ErrorCode {
       return ErrorCode.Conflict;
     case 429:
       return ErrorCode.RateLimited;
+    case 503:
+      return ErrorCode.Unavailable;
     default:
       return ErrorCode.Internal;
   }

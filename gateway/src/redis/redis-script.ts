@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './redis.client';
+import { type RedisClient, withinCommandTimeout } from './redis.client';
 
 /** What a Lua script may return through RESP2 (node-redis's own reply union is wider). */
 export type ScriptReply = string | number | null | ScriptReply[];
@@ -17,7 +17,16 @@ export class RedisScript {
     this.sha1 = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: RedisClient, keys: string[], args: (string | number)[]): Promise<ScriptReply> {
+  /** Runs the script; fails like any command after the command timeout. */
+  run(client: RedisClient, keys: string[], args: (string | number)[]): Promise<ScriptReply> {
+    return withinCommandTimeout(this.evaluate(client, keys, args));
+  }
+
+  private async evaluate(
+    client: RedisClient,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<ScriptReply> {
     const options = { keys, arguments: args.map(String) };
     try {
       return (await client.evalSha(this.sha1, options)) as ScriptReply;

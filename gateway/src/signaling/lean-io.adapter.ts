@@ -1,10 +1,13 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { type AckError, ErrorCode } from '@callgate/protocol';
 import type { Observable } from 'rxjs';
+import type { RedisIoAdapter } from './redis-io-adapter';
 
 /** The socket type of the socket.io copy Nest's adapter is built on. */
 type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
+type NestIoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
 
 /** What a handler's result (or a filter's) may carry back: an ack payload or an event. */
 interface HandlerResponse {
@@ -21,8 +24,36 @@ interface HandlerResponse {
  * reply semantics are unchanged: a non-nil result with `event` is emitted, anything else
  * answers the ack unless the handler acks by itself. socket.io drops a socket's listeners
  * with the socket, so nothing outlives a disconnect.
+ *
+ * With `cluster` (the Redis streams adapter) the server's rooms and broadcasts span every
+ * replica; ack semantics are untouched because acks answer the local socket directly.
  */
 export class LeanIoAdapter extends IoAdapter {
+  constructor(
+    app?: INestApplicationContext,
+    private readonly cluster?: RedisIoAdapter,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(
+    port: number,
+    options?: NestIoServerOptions,
+  ): ReturnType<IoAdapter['createIOServer']> {
+    // The adapter package is typed against the top-level socket.io copy, Nest bundles its
+    // own (same major version and adapter API, one shared socket.io-adapter).
+    const adapter = this.cluster?.factory as unknown as NestIoServerOptions['adapter'];
+    if (adapter === undefined) return super.createIOServer(port, options);
+    return super.createIOServer(port, { ...options, adapter } as NestIoServerOptions);
+  }
+
+  override async dispose(): Promise<void> {
+    await super.dispose();
+    const client = this.cluster?.client;
+    if (client?.isReady) await client.close().catch(() => client.destroy());
+    else if (client?.isOpen) client.destroy();
+  }
+
   override bindMessageHandlers(
     socket: NestIoSocket,
     handlers: MessageMappingProperties[],

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import type { SessionRevocationService } from '../auth/session-revocation.service';
+import type { SessionRevocationService } from '../access-token/session-revocation.service';
 import { type SignalingNamespace, userRoom } from './signaling-emitter';
 
 /** Room every socket of one session (refresh family) joins. */

@@ -3,11 +3,12 @@ import { WsException } from '@nestjs/websockets';
 import { type AckError, type ErrorBody } from '@callgate/protocol';
 import { CallgateError } from '../common/callgate-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { isRedisUnavailable } from '../redis/redis.client';
 
 /**
  * Every failure of a socket handler answers through the client's ack as
  * `{ ok: false, error: { code, message } }`: a {@link CallgateError}'s body passes through
- * unchanged; unexpected errors become `internal`.
+ * unchanged; an unreachable Redis becomes `unavailable`, other unexpected errors `internal`.
  */
 @Catch()
 export class SignalingAckFilter implements ExceptionFilter {
@@ -29,6 +30,10 @@ export class SignalingAckFilter implements ExceptionFilter {
     // Nest's own refusal when a guard returns false (ours throw CallgateError instead).
     if (exception instanceof WsException) {
       return CallgateError.forbidden('This request is not allowed on this connection.').body;
+    }
+    if (isRedisUnavailable(exception)) {
+      this.logger.warn(`Redis unavailable: ${(exception as Error).message}`);
+      return CallgateError.unavailable().body;
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

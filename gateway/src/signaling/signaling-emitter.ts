@@ -6,6 +6,7 @@ import type {
   ServerPayload,
   ServerToClientEvents,
 } from '@callgate/protocol';
+import type { CallNotifier } from '../calls/call-notifier';
 import type { SocketData } from './socket-session';
 
 export type SignalingNamespace = Namespace<
@@ -20,12 +21,18 @@ export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
 
+/** Room of the sockets that subscribed to one user's presence. */
+export function watchersRoom(userId: string): string {
+  return `presence:${userId}`;
+}
+
 /**
- * Typed server→client sends, by user (every tab) or by socket (one tab). The gateway
- * binds the namespace at init; services depend on this instead of on the gateway.
+ * Typed server→client sends, by user (every tab), by socket (one tab) or to the watchers
+ * of a user's presence. Rooms span replicas through the socket.io Redis adapter. The
+ * gateway binds the namespace at init; services depend on this instead of on the gateway.
  */
 @Injectable()
-export class SignalingEmitter {
+export class SignalingEmitter implements CallNotifier {
   private namespace: SignalingNamespace | undefined;
 
   bind(namespace: SignalingNamespace): void {
@@ -50,14 +57,9 @@ export class SignalingEmitter {
     );
   }
 
-  toEveryone<E extends ServerEventName>(
-    event: E,
-    payload: ServerPayload<E>,
-    exceptSocketId?: string,
-  ): void {
-    const server = this.server();
-    const scoped = exceptSocketId === undefined ? server : server.except(exceptSocketId);
-    (scoped.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
+  /** `presence` to the sockets that subscribed to `userId` (never to everyone). */
+  presenceChanged(userId: string, online: boolean): void {
+    this.server().to(watchersRoom(userId)).emit('presence', { userId, online });
   }
 
   private server(): SignalingNamespace {

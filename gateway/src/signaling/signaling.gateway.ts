@@ -1,4 +1,11 @@
-import { Inject, Logger, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  type OnModuleDestroy,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -8,23 +15,36 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import type { Subscription } from 'rxjs';
 import {
   type AckOk,
   MAX_SOCKET_MESSAGE_BYTES,
+  PRESENCE_WATCH_MAX_IDS,
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
 } from '@callgate/protocol';
-import { AccessTokenService } from '../auth/access-token.service';
-import { SessionRevocationService } from '../auth/session-revocation.service';
+import { AccessTokenService } from '../access-token/access-token.service';
+import { SessionRevocationService } from '../access-token/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
-import { CallService } from './call.service';
-import { CallIdDto, CallInviteDto, ReauthenticateDto, SignalDto } from './dto/signaling.dto';
-import { PresenceService } from './presence.service';
+import { CallService } from '../calls/call.service';
+import { PresenceService, type ReapedSocket } from '../presence/presence.service';
+import {
+  CallIdDto,
+  CallInviteDto,
+  PresenceSubscribeDto,
+  ReauthenticateDto,
+  SignalDto,
+} from './dto/signaling.dto';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
-import { SignalingEmitter, type SignalingNamespace, userRoom } from './signaling-emitter';
+import {
+  SignalingEmitter,
+  type SignalingNamespace,
+  userRoom,
+  watchersRoom,
+} from './signaling-emitter';
 import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
@@ -33,9 +53,13 @@ import { cutEndedSessions, sessionRoom } from './session-cutter';
 import { createSocketAuthMiddleware } from './socket-auth.middleware';
 import { identityOf, type SignalingSocket } from './socket-session';
 
+/** Registrations in flight, so a disconnect undoes only what was done. */
+const registrations = new WeakMap<SignalingSocket, Promise<boolean>>();
+
 /**
- * socket.io signaling: thin handlers that validate, then delegate to {@link CallService}.
- * Answers go through acks; nothing here touches the database after the handshake.
+ * socket.io signaling: thin handlers that validate, then delegate to {@link CallService}
+ * and {@link PresenceService}. Answers go through acks; nothing here touches the database
+ * after the handshake.
  */
 @WebSocketGateway({
   namespace: SIGNALING_NAMESPACE,
@@ -47,9 +71,12 @@ import { identityOf, type SignalingSocket } from './socket-session';
 @UseGuards(SignalingGuard)
 @UsePipes(SignalingPayloadPipe)
 @UseFilters(SignalingAckFilter)
-export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class SignalingGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly rateLimits: AccountRateLimits;
+  private reaping: Subscription | undefined;
 
   constructor(
     private readonly calls: CallService,
@@ -77,9 +104,15 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
         this.revocations,
         this.config,
         this.rateLimits,
+        (userId) => this.presence.connectionCount(userId),
       ),
     );
     cutEndedSessions(namespace, this.revocations);
+    this.reaping = this.presence.reaped$.subscribe((sockets) => this.onReaped(sockets));
+  }
+
+  onModuleDestroy(): void {
+    this.reaping?.unsubscribe();
   }
 
   async handleConnection(socket: SignalingSocket): Promise<void> {
@@ -87,15 +120,21 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     // Bookkeeping first and synchronously: a disconnect during an await below then finds
     // everything it has to undo.
     this.metrics.connectedSockets.inc();
-    const cameOnline = this.presence.connect(user, socket.id);
     this.timers.start(socket);
     const joined = socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
-    socket.emit('presence:snapshot', { online: this.presence.onlineUserIds() });
-    if (cameOnline)
-      this.emitter.toEveryone('presence', { userId: user.id, online: true }, socket.id);
-    await joined;
-    await this.calls.socketConnected(identityOf(socket));
-    this.logger.debug(`Socket ${socket.id} connected for user ${user.id}`);
+    const registered = this.presence.connect(user, socket.id);
+    registrations.set(socket, registered);
+    try {
+      if (await registered) this.emitter.presenceChanged(user.id, true);
+      await joined;
+      await this.calls.socketConnected(identityOf(socket));
+      this.logger.debug(`Socket ${socket.id} connected for user ${user.id}`);
+    } catch (error) {
+      // Without its presence record nobody could call this socket: let the client
+      // reconnect (with back-off) once Redis answers again. Live media is not affected.
+      this.logger.warn(`Socket ${socket.id} refused, Redis failed: ${(error as Error).message}`);
+      socket.disconnect(true);
+    }
   }
 
   async handleDisconnect(socket: SignalingSocket): Promise<void> {
@@ -105,13 +144,63 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     this.rateLimits.release(user.id);
     this.timers.stop(socket.id);
     this.metrics.connectedSockets.dec();
-    const wentOffline = this.presence.disconnect(user.id, socket.id);
-    if (wentOffline) this.emitter.toEveryone('presence', { userId: user.id, online: false });
-    await this.calls.socketDisconnected(
-      identityOf(socket),
-      this.presence.socketIds(user.id).length,
+    const registered = await registrations.get(socket)?.then(
+      () => true,
+      () => false,
     );
-    this.logger.debug(`Socket ${socket.id} of user ${user.id} disconnected`);
+    if (registered !== true) return;
+    try {
+      const left = await this.presence.disconnect(user.id, socket.id);
+      if (left === 0) this.emitter.presenceChanged(user.id, false);
+      await this.calls.socketDisconnected(identityOf(socket), left);
+      this.logger.debug(`Socket ${socket.id} of user ${user.id} disconnected`);
+    } catch (error) {
+      this.logger.warn(`Disconnect of ${socket.id} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  /** Sockets of a replica that died: presence and calls as if they had disconnected. */
+  private onReaped(sockets: ReapedSocket[]): void {
+    for (const reaped of sockets) {
+      if (reaped.socketsLeft === 0) this.emitter.presenceChanged(reaped.userId, false);
+      this.calls
+        .socketDisconnected(reaped, reaped.socketsLeft, reaped.newestSocketId)
+        .catch((error: unknown) =>
+          this.logger.warn(`Reaped socket ${reaped.socketId}: ${(error as Error).message}`),
+        );
+    }
+  }
+
+  /**
+   * Presence of the people the page shows. Rooms are joined before the look-up, so a
+   * change in between arrives as an event rather than being missed.
+   */
+  @SubscribeMessage('presence:subscribe')
+  async subscribePresence(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: PresenceSubscribeDto,
+  ): Promise<AckOk<{ online: string[] }>> {
+    const watching = socket.data.watching;
+    const fresh = [...new Set(body.userIds)].filter((id) => !watching.has(id));
+    if (watching.size + fresh.length > PRESENCE_WATCH_MAX_IDS) {
+      throw CallgateError.invalidPayload(
+        `A page may watch at most ${PRESENCE_WATCH_MAX_IDS} people; unsubscribe some first.`,
+      );
+    }
+    for (const id of fresh) watching.add(id);
+    await socket.join(fresh.map(watchersRoom));
+    return { ok: true, online: await this.presence.onlineAmong(body.userIds) };
+  }
+
+  @SubscribeMessage('presence:unsubscribe')
+  async unsubscribePresence(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody() body: PresenceSubscribeDto,
+  ): Promise<AckOk> {
+    for (const id of body.userIds) {
+      if (socket.data.watching.delete(id)) await socket.leave(watchersRoom(id));
+    }
+    return { ok: true };
   }
 
   @SubscribeMessage('call:invite')

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenService } from '../auth/access-token.service';
-import type { SessionRevocationService } from '../auth/session-revocation.service';
+import { AccessTokenService } from '../access-token/access-token.service';
+import type { SessionRevocationService } from '../access-token/session-revocation.service';
 import { CallgateError } from '../common/callgate-error';
 import { testConfig } from '../testing/test-config';
 import type { StoredUser, UsersService } from '../users/users.service';
@@ -45,13 +45,13 @@ const middleware = createSocketAuthMiddleware(
   revocations,
   config,
   new AccountRateLimits(config.signaling.rateBurst, config.signaling.ratePerSecond),
+  () => Promise.resolve(openSockets),
 );
-/** How many sockets the account already has open, as the namespace's room reports it. */
+/** How many sockets the account already has open, as presence reports it. */
 let openSockets = 0;
 
 function handshake(auth: unknown): Promise<{ socket: SignalingSocket; error: Error | undefined }> {
-  const nsp = { in: () => ({ fetchSockets: () => Promise.resolve(new Array(openSockets)) }) };
-  const socket = { handshake: { auth }, data: {}, nsp } as unknown as SignalingSocket;
+  const socket = { handshake: { auth }, data: {} } as unknown as SignalingSocket;
   return new Promise((resolve) => middleware(socket, (error) => resolve({ socket, error })));
 }
 

@@ -5,14 +5,13 @@ import {
   ConnectErrorReason as Reasons,
   type ErrorBody,
 } from '@callgate/protocol';
-import type { AccessTokenService } from '../auth/access-token.service';
-import type { SessionRevocationService } from '../auth/session-revocation.service';
+import type { AccessTokenService } from '../access-token/access-token.service';
+import type { SessionRevocationService } from '../access-token/session-revocation.service';
 import { CallgateError } from '../common/callgate-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
 import type { AccountRateLimits } from './account-rate-limits';
-import { userRoom } from './signaling-emitter';
 
 /** What socket.io sends as `connect_error`: `message` is the contract reason, `data` the body. */
 export type ConnectErrorWire = Error & { data: ErrorBody };
@@ -40,6 +39,8 @@ export function createSocketAuthMiddleware(
   revocations: SessionRevocationService,
   config: AppConfig,
   rateLimits: AccountRateLimits,
+  /** Open sockets of an account on every replica (presence in Redis). */
+  countConnections: (userId: string) => Promise<number>,
 ): (socket: SignalingSocket, next: (error?: Error) => void) => void {
   const logger = new Logger('SignalingAuth');
   return (socket, next) => {
@@ -55,10 +56,11 @@ export function createSocketAuthMiddleware(
           throw CallgateError.unauthorized('This account no longer exists.');
         }
         if (user.disabledAt !== null) throw CallgateError.accountDisabled();
-        // The room spans replicas once the adapter does; simultaneous handshakes may
-        // overshoot by the few that race past this check.
-        const open = await socket.nsp.in(userRoom(user.id)).fetchSockets();
-        if (open.length >= config.maxSocketsPerUser) {
+        // Counted in Redis across replicas (a cross-replica fetchSockets would serialise
+        // socket.data, and wait for dead replicas); simultaneous handshakes may overshoot
+        // by the few that race past this check.
+        const open = await countConnections(user.id);
+        if (open >= config.maxSocketsPerUser) {
           throw new CallgateError(
             ErrorCode.TooManyConnections,
             `This account already has ${config.maxSocketsPerUser} connections open (the most allowed); close a tab or device and retry.`,
@@ -68,6 +70,7 @@ export function createSocketAuthMiddleware(
         socket.data.sessionId = claims.sessionId;
         socket.data.tokenExpiresAt = claims.expiresAt;
         socket.data.rateLimit = rateLimits.acquire(user.id);
+        socket.data.watching = new Set();
         next();
       })
       .catch((error: unknown) => {

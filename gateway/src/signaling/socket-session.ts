@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, UserSummary } from '@callgate/protocol';
+import type { CallMember } from '../calls/call-session';
 import type { TokenBucket } from './token-bucket';
 
 /** What the handshake middleware attaches to every authenticated socket. */
@@ -10,6 +11,8 @@ export interface SocketData {
   /** Access-token expiry, epoch ms; moved forward by `auth:refresh`. */
   tokenExpiresAt: number;
   rateLimit: TokenBucket;
+  /** User ids whose presence this socket subscribed to. */
+  watching: Set<string>;
 }
 
 export type SignalingSocket = Socket<
@@ -19,13 +22,7 @@ export type SignalingSocket = Socket<
   SocketData
 >;
 
-/** The caller of a call-service operation: one user on one socket. */
-export interface SocketIdentity {
-  userId: string;
-  socketId: string;
-  summary: UserSummary;
-}
-
-export function identityOf(socket: SignalingSocket): SocketIdentity {
+/** The call member a socket speaks for. */
+export function identityOf(socket: SignalingSocket): CallMember {
   return { userId: socket.data.user.id, socketId: socket.id, summary: socket.data.user };
 }

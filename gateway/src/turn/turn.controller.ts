@@ -1,6 +1,6 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
+import { AccessTokenGuard, AuthUserId } from '../access-token/access-token.guard';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { TurnCredentialsDto } from './dto/turn.dto';
 import { TurnCredentialService } from './turn-credential.service';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AccessTokenGuard, AuthUserId } from '../auth/access-token.guard';
+import { AccessTokenGuard, AuthUserId } from '../access-token/access-token.guard';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { RestValidationPipe } from '../common/rest-validation.pipe';
 import { ContactListDto, ContactQueryDto, CurrentUserDto } from './dto/user.dto';

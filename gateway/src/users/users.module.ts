@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PresenceModule } from '../signaling/presence.module';
+import { PresenceModule } from '../presence/presence.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { AdminUser, Contact, CurrentUser, UserSummary } from '@callgate/protocol';
 import { DatabaseService } from '../database/database.service';
 import { CallgateError } from '../common/callgate-error';
-import { PresenceService } from '../signaling/presence.service';
+import { PresenceService } from '../presence/presence.service';
 
 interface UserRow {
   id: string;
@@ -158,11 +158,16 @@ export class UsersService {
         LIMIT ${SEARCH_LIMIT}`,
       [viewerId, pattern],
     );
+    // Presence is a hint here (the socket subscription keeps it live): a Redis outage
+    // lists everyone as offline rather than failing the search.
+    const online = new Set(
+      await this.presence.onlineAmong(rows.map((row) => row.id)).catch(() => [] as string[]),
+    );
     return rows.map((row) => ({
       id: row.id,
       username: row.username,
       displayName: row.display_name,
-      online: this.presence.isOnline(row.id),
+      online: online.has(row.id),
     }));
   }
 }

@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -18,6 +20,8 @@ import {
   type IceCandidatePayload,
   MAX_CANDIDATE_BYTES,
   MAX_SDP_BYTES,
+  PRESENCE_SUBSCRIBE_MAX_IDS,
+  type PresenceSubscribePayload,
   type ReauthenticatePayload,
   type SessionDescriptionPayload,
   type SignalPayload,
@@ -38,6 +42,15 @@ export class CallInviteDto implements CallInvitePayload {
   @IsOptional()
   @IsBoolean({ message: 'video must be true or false' })
   video?: boolean;
+}
+
+export class PresenceSubscribeDto implements PresenceSubscribePayload {
+  @IsArray({ message: 'userIds must be a list of user ids' })
+  @ArrayMaxSize(PRESENCE_SUBSCRIBE_MAX_IDS, {
+    message: `userIds may list at most ${PRESENCE_SUBSCRIBE_MAX_IDS} ids per message`,
+  })
+  @IsUUID('all', { each: true, message: 'userIds must be a list of user ids' })
+  userIds!: string[];
 }
 
 export class CallIdDto implements CallIdPayload {

@@ -1,12 +1,17 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, type Signal, computed, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type Signal,
+  computed,
+  effect,
+  inject,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import type { CallRecord, Contact } from '@callgate/protocol';
 import {
   Subject,
-  auditTime,
   catchError,
-  combineLatest,
   debounceTime,
   distinctUntilChanged,
   filter,
@@ -21,7 +26,6 @@ import { AuthService } from '../auth/auth.service';
 import { CallService } from '../call/call.service';
 import { toCallgateError } from '../shared/api-error';
 import { formatDuration } from '../shared/format';
-import { SignalingClient } from '../signaling/signaling-client';
 import { ContactsService } from './contacts.service';
 import { PresenceService } from './presence.service';
 
@@ -45,47 +49,37 @@ export class ContactsComponent {
   private readonly auth = inject(AuthService);
   protected readonly calls = inject(CallService);
   private readonly queries = new Subject<string>();
-  private readonly signaling = inject(SignalingClient);
   /** Shown while a new search is loading, so the list does not flash empty. */
   private lastUsers: Contact[] = [];
 
-  /** Someone we do not list came online (e.g. just signed up): search again. */
-  private readonly strangerOnline = this.signaling.on('presence').pipe(
-    filter((p) => p.online && !this.results().users.some((u) => u.id === p.userId)),
-    auditTime(500),
-    map(() => undefined),
-    startWith(undefined),
-  );
-
   protected readonly results: Signal<SearchResult> = toSignal(
-    combineLatest([
-      this.queries.pipe(
+    this.queries
+      .pipe(
         map((q) => q.trim()),
         debounceTime(250),
         distinctUntilChanged(),
         startWith(''),
-      ),
-      this.strangerOnline,
-    ]).pipe(
-      // switchMap: a newer query cancels the answer to an older one.
-      switchMap(([query]) =>
-        this.contacts.search(query).pipe(
-          map((list): SearchResult => {
-            this.lastUsers = list.users;
-            return { users: list.users, error: null, loading: false };
-          }),
-          catchError((error: unknown) =>
-            of<SearchResult>({
-              users: [],
-              // An empty query may simply be refused; only explain errors for a real search.
-              error: query === '' ? null : toCallgateError(error).message,
-              loading: false,
+      )
+      .pipe(
+        // switchMap: a newer query cancels the answer to an older one.
+        switchMap((query) =>
+          this.contacts.search(query).pipe(
+            map((list): SearchResult => {
+              this.lastUsers = list.users;
+              return { users: list.users, error: null, loading: false };
             }),
+            catchError((error: unknown) =>
+              of<SearchResult>({
+                users: [],
+                // An empty query may simply be refused; only explain errors for a real search.
+                error: query === '' ? null : toCallgateError(error).message,
+                loading: false,
+              }),
+            ),
+            startWith<SearchResult>({ users: this.lastUsers, error: null, loading: true }),
           ),
-          startWith<SearchResult>({ users: this.lastUsers, error: null, loading: true }),
         ),
       ),
-    ),
     { initialValue: { users: [], error: null, loading: true } },
   );
 
@@ -113,6 +107,15 @@ export class ContactsComponent {
     { initialValue: null },
   );
   protected readonly missed = computed(() => (this.history() ?? []).filter((c) => c.missed));
+
+  constructor() {
+    // Presence only for the people this page shows: search results and recent calls.
+    effect(() => {
+      const ids = new Set(this.results().users.map((u) => u.id));
+      for (const record of this.history() ?? []) ids.add(record.peer.id);
+      this.presence.watch([...ids]);
+    });
+  }
   protected readonly callInProgress = computed(() => {
     const name = this.calls.state().name;
     return name !== 'idle' && name !== 'ended';

@@ -18,28 +18,23 @@ export interface CallSession {
   calleeSocketId: string | null;
 }
 
-/**
- * Where live call sessions are kept. Asynchronous so a shared (Redis) implementation
- * can serve several gateway instances; a user is in at most one session.
- */
-export interface CallSessionStore {
-  get(callId: string): Promise<CallSession | undefined>;
-  /** The session `userId` is a member of, ringing or active. */
-  findByUser(userId: string): Promise<CallSession | undefined>;
-  /** Creates or replaces a session and indexes both members. */
-  save(session: CallSession): Promise<void>;
-  delete(callId: string): Promise<void>;
-  /** Number of sessions per phase. */
-  countByPhase(): Promise<Record<CallPhase, number>>;
+/** The caller of a call operation: one user on one socket. */
+export interface CallMember {
+  userId: string;
+  socketId: string;
+  summary: UserSummary;
 }
-
-export const CALL_SESSION_STORE = Symbol('CallSessionStore');
 
 /** The role `userId` plays in `session`, or undefined for an outsider. */
 export function roleOf(session: CallSession, userId: string): CallRole | undefined {
   if (session.caller.id === userId) return 'caller';
   if (session.callee.id === userId) return 'callee';
   return undefined;
+}
+
+/** The socket carrying `role`'s side of the call. */
+export function carrierOf(session: CallSession, role: CallRole): string | null {
+  return role === 'caller' ? session.callerSocketId : session.calleeSocketId;
 }
 
 /** What a (re)connecting member needs to pick the call up again. */

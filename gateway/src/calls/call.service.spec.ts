@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { ServerEventName, UserSummary } from '@callgate/protocol';
-import type { CallHistoryService, FinishedCall } from '../calls/call-history.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { testConfig } from '../testing/test-config';
-import { CallService } from './call.service';
-import { InMemoryCallSessionStore } from './in-memory-call-session.store';
-import { PresenceService } from './presence.service';
-import { SignalingEmitter } from './signaling-emitter';
 import { CallgateError } from '../common/callgate-error';
-import type { SocketIdentity } from './socket-session';
+import { MetricsService } from '../metrics/metrics.service';
+import type { PresenceService } from '../presence/presence.service';
+import { testConfig } from '../testing/test-config';
+import type { CallHistoryService, FinishedCall } from './call-history.service';
+import type { CallNotifier } from './call-notifier';
+import type { CallMember } from './call-session';
+import { CallService, DEADLINE_POLL_MS } from './call.service';
+import { InMemoryCallSessionStore } from './in-memory-call-session.store';
 
 interface Sent {
   to: string;
@@ -16,23 +16,50 @@ interface Sent {
   payload: unknown;
 }
 
-/** Resolves user rooms to the sockets PresenceService knows, like socket.io would. */
-class RecordingEmitter extends SignalingEmitter {
-  readonly sent: Sent[] = [];
-  constructor(private readonly presence: PresenceService) {
-    super();
+/** The presence CallService reads, in memory; `kill` makes a socket's replica look dead. */
+class FakePresence {
+  private readonly users = new Map<string, { summary: UserSummary; sockets: string[] }>();
+  private readonly dead = new Set<string>();
+
+  connect(summary: UserSummary, socketId: string): void {
+    const user = this.users.get(summary.id) ?? { summary, sockets: [] };
+    user.sockets.push(socketId);
+    this.users.set(summary.id, user);
   }
-  override toUser(
-    userId: string,
-    event: ServerEventName,
-    payload: unknown,
-    exceptSocketId?: string,
-  ): void {
-    for (const socketId of this.presence.socketIds(userId)) {
+  disconnect(userId: string, socketId: string): number {
+    const user = this.users.get(userId);
+    if (user === undefined) return 0;
+    user.sockets = user.sockets.filter((id) => id !== socketId);
+    if (user.sockets.length === 0) this.users.delete(userId);
+    return user.sockets.length;
+  }
+  kill(socketId: string): void {
+    this.dead.add(socketId);
+  }
+  socketsOf(userId: string): string[] {
+    return this.users.get(userId)?.sockets ?? [];
+  }
+  summary(userId: string): Promise<UserSummary | undefined> {
+    return Promise.resolve(this.users.get(userId)?.summary);
+  }
+  connectionCount(userId: string): Promise<number> {
+    return Promise.resolve(this.socketsOf(userId).length);
+  }
+  isSocketLive(userId: string, socketId: string): Promise<boolean> {
+    return Promise.resolve(this.socketsOf(userId).includes(socketId) && !this.dead.has(socketId));
+  }
+}
+
+/** Resolves user rooms to the sockets presence knows, like socket.io would. */
+class RecordingNotifier implements CallNotifier {
+  readonly sent: Sent[] = [];
+  constructor(private readonly presence: FakePresence) {}
+  toUser(userId: string, event: ServerEventName, payload: unknown, exceptSocketId?: string): void {
+    for (const socketId of this.presence.socketsOf(userId)) {
       if (socketId !== exceptSocketId) this.sent.push({ to: socketId, event, payload });
     }
   }
-  override toSocket(socketId: string, event: ServerEventName, payload: unknown): void {
+  toSocket(socketId: string, event: ServerEventName, payload: unknown): void {
     this.sent.push({ to: socketId, event, payload });
   }
   take(): Sent[] {
@@ -60,19 +87,18 @@ const RING_MS = 5000;
 const GRACE_MS = 500;
 
 describe('CallService (call state machine)', () => {
-  let presence: PresenceService;
-  let emitter: RecordingEmitter;
+  let presence: FakePresence;
+  let emitter: RecordingNotifier;
   let recorded: FinishedCall[];
   let service: CallService;
 
-  function connect(user: UserSummary, socketId: string): SocketIdentity {
+  function connect(user: UserSummary, socketId: string): CallMember {
     presence.connect(user, socketId);
     return { userId: user.id, socketId, summary: user };
   }
 
-  async function disconnect(who: SocketIdentity): Promise<void> {
-    presence.disconnect(who.userId, who.socketId);
-    await service.socketDisconnected(who, presence.socketIds(who.userId).length);
+  async function disconnect(who: CallMember): Promise<void> {
+    await service.socketDisconnected(who, presence.disconnect(who.userId, who.socketId));
   }
 
   async function expectRefusal(work: Promise<unknown>, code: string): Promise<void> {
@@ -86,24 +112,25 @@ describe('CallService (call state machine)', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    presence = new PresenceService();
-    emitter = new RecordingEmitter(presence);
+    presence = new FakePresence();
+    emitter = new RecordingNotifier(presence);
     recorded = [];
     const history = {
       record: (call: FinishedCall) => recorded.push(call),
     } as unknown as CallHistoryService;
     service = new CallService(
       new InMemoryCallSessionStore(),
-      testConfig({ RING_TIMEOUT_MS: String(RING_MS), RECONNECT_GRACE_MS: String(GRACE_MS) }),
-      presence,
       emitter,
+      testConfig({ RING_TIMEOUT_MS: String(RING_MS), RECONNECT_GRACE_MS: String(GRACE_MS) }),
+      presence as unknown as PresenceService,
       history,
       new MetricsService(),
     );
+    service.onApplicationBootstrap();
   });
 
   afterEach(() => {
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
     jest.useRealTimers();
   });
 
@@ -225,9 +252,9 @@ describe('CallService (call state machine)', () => {
     connect(bob, 'b1');
     const { callId } = await service.invite(a, bob.id);
     emitter.take();
-    await jest.advanceTimersByTimeAsync(RING_MS - 1);
+    await jest.advanceTimersByTimeAsync(RING_MS - DEADLINE_POLL_MS);
     expect(emitter.take()).toEqual([]);
-    await jest.advanceTimersByTimeAsync(1);
+    await jest.advanceTimersByTimeAsync(2 * DEADLINE_POLL_MS);
     expect(emitter.take().map((sent) => [sent.to, sent.event, sent.payload])).toEqual([
       ['a1', 'call:ended', { callId, reason: 'timeout' }],
       ['b1', 'call:ended', { callId, reason: 'timeout' }],
@@ -297,7 +324,7 @@ describe('CallService (call state machine)', () => {
     emitter.take();
     await disconnect(b);
     await expectRefusal(service.signal(a, { callId, candidate: null }), 'conflict');
-    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    await jest.advanceTimersByTimeAsync(GRACE_MS + DEADLINE_POLL_MS);
     expect(emitter.take()).toEqual([
       { to: 'a1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
     ]);
@@ -399,9 +426,66 @@ describe('CallService (call state machine)', () => {
     await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
     expect(emitter.take()).toEqual([]);
     await disconnect(b2);
-    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    await jest.advanceTimersByTimeAsync(GRACE_MS + DEADLINE_POLL_MS);
     expect(emitter.take()).toEqual([
       { to: 'a1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
     ]);
+  });
+
+  it('a new socket takes over a call whose carrying socket sits on a dead replica', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    // a1 is still registered (its replica has not been reaped yet) but is not live.
+    presence.kill('a1');
+    await service.socketConnected(connect(alice, 'a2'));
+    expect(emitter.take()).toEqual([
+      {
+        to: 'a2',
+        event: 'call:resume',
+        payload: { callId, peer: bob, role: 'caller', phase: 'active', video: true },
+      },
+    ]);
+    await service.hangup(b, callId);
+    expect(emitter.take().map((sent) => [sent.to, sent.payload])).toEqual([
+      ['a1', { callId, reason: 'hangup' }],
+      ['a2', { callId, reason: 'hangup' }],
+      ['b1', { callId, reason: 'hangup' }],
+    ]);
+  });
+
+  it("a reaped carrying socket hands the call to the user's newest socket at once", async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    connect(alice, 'a2');
+    emitter.take();
+    await service.socketDisconnected(a, presence.disconnect(alice.id, 'a1'), 'a2');
+    expect(emitter.take().map((sent) => [sent.to, sent.event])).toEqual([['a2', 'call:resume']]);
+    await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      { to: 'a2', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+  });
+
+  it('orders the messages of one call while other calls proceed', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    const sdps = Array.from({ length: 20 }, (_, i) => `v=${i}`);
+    await Promise.all(
+      sdps.map((sdp) => service.signal(a, { callId, description: { type: 'offer', sdp } })),
+    );
+    expect(
+      emitter
+        .take()
+        .map((sent) => (sent.payload as { description: { sdp: string } }).description.sdp),
+    ).toEqual(sdps);
   });
 });

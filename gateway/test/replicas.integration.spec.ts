@@ -1,0 +1,193 @@
+import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import type { ClientToServerEvents } from '@callgate/protocol';
+import {
+  type ClientSocket,
+  collect,
+  connected,
+  connectSocket,
+  delay,
+  nextEvent,
+  registerUser,
+  type RunningGateway,
+  startGateway,
+  startPostgres,
+  type TestUser,
+} from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
+
+/**
+ * Two gateway replicas on one PostgreSQL and one Redis, as `--scale gateway=2` runs them:
+ * signaling, races and deadlines across replicas, and a Redis that stops answering.
+ */
+const RING_TIMEOUT_MS = 1500;
+
+let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
+let one: RunningGateway;
+let two: RunningGateway;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const env = { REDIS_URL: redis.url, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
+  one = await startGateway(postgres.getConnectionUri(), { ...env, REPLICA_ID: 'replica-one' });
+  two = await startGateway(postgres.getConnectionUri(), { ...env, REPLICA_ID: 'replica-two' });
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+});
+
+afterAll(async () => {
+  await one?.close().catch(() => undefined);
+  await two?.close().catch(() => undefined);
+  await Promise.all([postgres?.stop(), redis?.stop()]);
+});
+
+async function open(gateway: RunningGateway, user: TestUser): Promise<ClientSocket> {
+  const socket = connectSocket(gateway.baseUrl, user.token);
+  sockets.push(socket);
+  await connected(socket);
+  // The presence record is written right after the connect (one Redis round trip).
+  await delay(150);
+  return socket;
+}
+
+type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<E extends keyof ClientToServerEvents> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0];
+
+function send<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: Payload<E>,
+): Promise<AckOf<E>> {
+  return new Promise((resolve) => {
+    (socket.emit as (e: string, p: unknown, ack: (r: AckOf<E>) => void) => void)(
+      event,
+      payload,
+      resolve,
+    );
+  });
+}
+
+describe('two gateway replicas sharing Redis', () => {
+  it('names itself in /api/health', async () => {
+    const health = (await (await fetch(`${two.baseUrl}/api/health`)).json()) as {
+      replica: string;
+      checks: { redis: string };
+    };
+    expect(health).toMatchObject({ replica: 'replica-two', checks: { redis: 'up' } });
+  });
+
+  it('a call from a socket on replica 1 rings, connects and relays to a socket on replica 2', async () => {
+    const alice = await registerUser(one.baseUrl, 'xa');
+    const bob = await registerUser(two.baseUrl, 'xb');
+    const a = await open(one, alice);
+    const watching = await send(a, 'presence:subscribe', { userIds: [bob.id] });
+    expect(watching).toEqual({ ok: true, online: [] });
+    const bobOnline = nextEvent(a, 'presence', 5000, (p) => p.userId === bob.id);
+    const b = await open(two, bob);
+    expect(await bobOnline).toEqual({ userId: bob.id, online: true });
+
+    const incoming = nextEvent(b, 'call:incoming');
+    const invite = await send(a, 'call:invite', { to: bob.id });
+    expect(invite).toMatchObject({ ok: true });
+    const callId = invite.ok ? invite.callId : '';
+    expect(await incoming).toMatchObject({ callId, from: { id: alice.id } });
+    const accepted = nextEvent(a, 'call:accepted');
+    expect(await send(b, 'call:accept', { callId })).toEqual({ ok: true });
+    expect(await accepted).toEqual({ callId, role: 'caller' });
+
+    const atBob = nextEvent(b, 'signal');
+    await send(a, 'signal', { callId, description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await atBob).toMatchObject({ callId, from: alice.id, description: { type: 'offer' } });
+    const atAlice = nextEvent(a, 'signal');
+    await send(b, 'signal', { callId, candidate: null });
+    expect(await atAlice).toEqual({ callId, from: bob.id, candidate: null });
+
+    const ended = nextEvent(b, 'call:ended');
+    expect(await send(a, 'call:hangup', { callId })).toEqual({ ok: true });
+    expect(await ended).toEqual({ callId, reason: 'hangup' });
+  });
+
+  it('crossing invites on two replicas become one call', async () => {
+    const alice = await registerUser(one.baseUrl, 'ca');
+    const bob = await registerUser(two.baseUrl, 'cb');
+    const a = await open(one, alice);
+    const b = await open(two, bob);
+    const acceptedA = nextEvent(a, 'call:accepted');
+    const acceptedB = nextEvent(b, 'call:accepted');
+    const [fromAlice, fromBob] = await Promise.all([
+      send(a, 'call:invite', { to: bob.id }),
+      send(b, 'call:invite', { to: alice.id }),
+    ]);
+    expect(fromAlice.ok && fromBob.ok).toBe(true);
+    const callId = fromAlice.ok ? fromAlice.callId : '';
+    expect(fromBob).toEqual({ ok: true, callId });
+    const roles = [(await acceptedA).role, (await acceptedB).role].sort();
+    expect(roles).toEqual(['callee', 'caller']);
+    await send(a, 'call:hangup', { callId });
+  });
+
+  it('two tabs of the callee on different replicas accept at once: one wins, one is refused', async () => {
+    const alice = await registerUser(one.baseUrl, 'ta');
+    const bob = await registerUser(one.baseUrl, 'tb');
+    const a = await open(one, alice);
+    const b1 = await open(one, bob);
+    const b2 = await open(two, bob);
+    const rung = Promise.all([nextEvent(b1, 'call:incoming'), nextEvent(b2, 'call:incoming')]);
+    const invite = await send(a, 'call:invite', { to: bob.id });
+    const callId = invite.ok ? invite.callId : '';
+    await rung;
+    const acks = await Promise.all([
+      send(b1, 'call:accept', { callId }),
+      send(b2, 'call:accept', { callId }),
+    ]);
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(1);
+    expect(acks.filter((ack) => !ack.ok)).toMatchObject([{ error: { code: 'conflict' } }]);
+    await send(a, 'call:hangup', { callId });
+  });
+
+  it('a ring deadline armed on replica 1 fires on replica 2 after replica 1 is gone', async () => {
+    const alice = await registerUser(one.baseUrl, 'da');
+    const bob = await registerUser(two.baseUrl, 'db');
+    const spare = await startGateway(postgres.getConnectionUri(), {
+      REDIS_URL: redis.url,
+      RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
+      REPLICA_ID: 'replica-spare',
+    });
+    const a = connectSocket(spare.baseUrl, alice.token);
+    await connected(a);
+    await delay(150);
+    const b = await open(two, bob);
+    const endings = collect(b, 'call:ended');
+    const invite = await send(a, 'call:invite', { to: bob.id });
+    expect(invite.ok).toBe(true);
+    await spare.close();
+    await delay(RING_TIMEOUT_MS + 1000);
+    const callId = invite.ok ? invite.callId : '';
+    expect(endings).toContainEqual({ callId, reason: 'timeout' });
+    expect(endings.filter((e) => e.callId === callId)).toHaveLength(1);
+  });
+
+  it('while Redis does not answer, a new call fails with "unavailable" and a sentence; then it recovers', async () => {
+    const alice = await registerUser(one.baseUrl, 'ra');
+    const bob = await registerUser(two.baseUrl, 'rb');
+    const a = await open(one, alice);
+    await open(two, bob);
+    // Every client command waits for 4 s: longer than the gateway's 2-s command timeout.
+    await redis.client.sendCommand(['CLIENT', 'PAUSE', '4000', 'ALL']);
+    const refused = await send(a, 'call:invite', { to: bob.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/^Calls are unavailable/);
+    const health = await fetch(`${one.baseUrl}/api/health`);
+    expect(health.status).toBe(503);
+    await delay(2500);
+    const invite = await send(a, 'call:invite', { to: bob.id });
+    expect(invite).toMatchObject({ ok: true });
+    expect((await fetch(`${one.baseUrl}/api/health`)).status).toBe(200);
+    if (invite.ok) await send(a, 'call:hangup', { callId: invite.callId });
+  });
+});
