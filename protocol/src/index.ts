@@ -6,3 +6,5 @@ export * from './limits.js';
 export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
+export * from './schema.js';
+export * from './signaling-schemas.js';

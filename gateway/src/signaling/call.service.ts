@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import {
   type CallEndReason,
   CallEndReason as Reason,
+  type SignalPayload,
   type SignalRelayed,
 } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -20,7 +21,6 @@ import { PresenceService } from './presence.service';
 import { SignalingEmitter } from './signaling-emitter';
 import { SignalingError } from './signaling-error';
 import type { SocketIdentity } from './socket-session';
-import type { SignalDto } from './dto/signaling.dto';
 
 const CALL_GONE = 'This call has ended or never existed.';
 
@@ -129,25 +129,34 @@ export class CallService implements OnModuleDestroy {
     });
   }
 
-  /** Relays SDP/ICE to the other member; refuses anyone but the tab carrying the call. */
-  signal(who: SocketIdentity, payload: SignalDto): Promise<void> {
+  /**
+   * Relays SDP/ICE to the other member; refuses anyone but the tab carrying the call.
+   * While it rings, the caller's offer and candidates go to every ringing tab of the
+   * callee (pre-negotiation), but nothing of the callee's is relayed before the accept:
+   * an answer or candidate would reveal where the callee is before they chose to answer.
+   */
+  signal(who: SocketIdentity, payload: SignalPayload): Promise<void> {
     return this.exclusive(async () => {
       const session = await this.store.get(payload.callId);
       const role = session === undefined ? undefined : roleOf(session, who.userId);
       if (session === undefined || role === undefined) {
         throw SignalingError.forbidden('You are not a member of this call.');
       }
-      if (session.phase !== 'active')
+      if (session.phase !== 'active' && role === 'callee')
         throw SignalingError.conflict('The call has not been answered yet.');
       const ownSocket = role === 'caller' ? session.callerSocketId : session.calleeSocketId;
       if (ownSocket !== who.socketId)
         throw SignalingError.forbidden('This call is connected in another tab.');
-      const peerSocket = role === 'caller' ? session.calleeSocketId : session.callerSocketId;
-      if (peerSocket === null)
-        throw SignalingError.conflict('The other person is reconnecting; wait for them.');
       const relayed: SignalRelayed = { callId: session.id, from: who.userId };
       if (payload.description !== undefined) relayed.description = payload.description;
       if (payload.candidate !== undefined) relayed.candidate = payload.candidate;
+      if (session.phase === 'ringing') {
+        this.emitter.toUser(session.callee.id, 'signal', relayed);
+        return;
+      }
+      const peerSocket = role === 'caller' ? session.calleeSocketId : session.callerSocketId;
+      if (peerSocket === null)
+        throw SignalingError.conflict('The other person is reconnecting; wait for them.');
       this.emitter.toSocket(peerSocket, 'signal', relayed);
     });
   }

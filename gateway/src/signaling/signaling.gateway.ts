@@ -1,4 +1,4 @@
-import { Inject, Logger, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Inject, Logger, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import {
   type AckOk,
+  type ClientPayload,
   MAX_SOCKET_MESSAGE_BYTES,
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
@@ -19,7 +20,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { CallService } from './call.service';
-import { CallIdDto, CallInviteDto, ReauthenticateDto, SignalDto } from './dto/signaling.dto';
 import { PresenceService } from './presence.service';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
@@ -42,7 +42,6 @@ import { identityOf, type SignalingSocket } from './socket-session';
   serveClient: false,
 })
 @UseGuards(SignalingGuard)
-@UsePipes(SignalingPayloadPipe)
 @UseFilters(SignalingAckFilter)
 export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(SignalingGateway.name);
@@ -97,7 +96,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('call:invite')
   invite(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallInviteDto,
+    @MessageBody(new SignalingPayloadPipe('call:invite')) body: ClientPayload<'call:invite'>,
   ): Promise<AckOk<{ callId: string }>> {
     return this.calls
       .invite(identityOf(socket), body.to)
@@ -107,7 +106,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('call:accept')
   async accept(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:accept')) body: ClientPayload<'call:accept'>,
   ): Promise<AckOk> {
     await this.calls.accept(identityOf(socket), body.callId);
     return { ok: true };
@@ -116,7 +115,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('call:decline')
   async decline(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:decline')) body: ClientPayload<'call:decline'>,
   ): Promise<AckOk> {
     await this.calls.decline(identityOf(socket), body.callId);
     return { ok: true };
@@ -125,7 +124,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('call:hangup')
   async hangup(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:hangup')) body: ClientPayload<'call:hangup'>,
   ): Promise<AckOk> {
     await this.calls.hangup(identityOf(socket), body.callId);
     return { ok: true };
@@ -134,7 +133,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('signal')
   async signal(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: SignalDto,
+    @MessageBody(new SignalingPayloadPipe('signal')) body: ClientPayload<'signal'>,
   ): Promise<AckOk> {
     await this.calls.signal(identityOf(socket), body);
     return { ok: true };
@@ -143,7 +142,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('auth:refresh')
   async reauthenticate(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: ReauthenticateDto,
+    @MessageBody(new SignalingPayloadPipe('auth:refresh')) body: ClientPayload<'auth:refresh'>,
   ): Promise<AckOk<{ expiresAt: string }>> {
     const claims = await this.tokens.verify(body.token).catch((error: unknown) => {
       throw error instanceof AccessTokenError

@@ -11,7 +11,6 @@ import { SignalingAckFilter } from './signaling-ack.filter';
 import { SignalingEmitter } from './signaling-emitter';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingGuard } from './signaling.guard';
-import { SignalingPayloadPipe } from './signaling-payload.pipe';
 
 @Module({
   imports: [PresenceModule, UsersModule, TurnModule, CallsModule],
@@ -21,7 +20,6 @@ import { SignalingPayloadPipe } from './signaling-payload.pipe';
     SignalingEmitter,
     SessionTimers,
     SignalingGuard,
-    SignalingPayloadPipe,
     SignalingAckFilter,
     { provide: CALL_SESSION_STORE, useClass: InMemoryCallSessionStore },
   ],

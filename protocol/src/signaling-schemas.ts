@@ -1,0 +1,76 @@
+import { MAX_CANDIDATE_BYTES, MAX_SDP_BYTES } from './limits.js';
+import {
+  type Checked,
+  checkPayload,
+  integer,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  type Schema,
+  string,
+  uuid,
+} from './schema.js';
+import type {
+  CallIdPayload,
+  CallInvitePayload,
+  ClientEventName,
+  ClientToServerEvents,
+  IceCandidatePayload,
+  ReauthenticatePayload,
+  SessionDescriptionPayload,
+  SignalPayload,
+} from './signaling.js';
+
+/** The payload type of a client→server event. */
+export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+
+const callId = uuid('callId must be a call id');
+
+export const sessionDescriptionSchema = object<SessionDescriptionPayload>({
+  type: oneOf(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: optional(string({ maxBytes: MAX_SDP_BYTES })),
+});
+
+export const iceCandidateSchema = object<IceCandidatePayload>({
+  candidate: string({ maxBytes: MAX_CANDIDATE_BYTES }),
+  sdpMid: optional(nullable(string({ maxLength: 64 }))),
+  sdpMLineIndex: optional(nullable(integer(0, 1023))),
+  usernameFragment: optional(nullable(string({ maxLength: 256 }))),
+});
+
+const callIdSchema = object<CallIdPayload>({ callId });
+
+/**
+ * The runtime check of every client→server event, keyed by event name. The mapped type
+ * makes a missing event, or a schema that does not produce the event's payload type, a
+ * compile error: the contract types above are the single source.
+ */
+export const CLIENT_PAYLOAD_SCHEMAS: { readonly [E in ClientEventName]: Schema<ClientPayload<E>> } =
+  {
+    'call:invite': object<CallInvitePayload>({ to: uuid('to must be a user id') }),
+    'call:accept': callIdSchema,
+    'call:decline': callIdSchema,
+    'call:hangup': callIdSchema,
+    signal: object<SignalPayload>(
+      {
+        callId,
+        description: optional(sessionDescriptionSchema),
+        // `null` is end-of-candidates; absent means "no candidate in this message".
+        candidate: optional(nullable(iceCandidateSchema)),
+      },
+      (value) =>
+        value.description === undefined && value.candidate === undefined
+          ? 'A signal must carry a description or a candidate'
+          : null,
+    ),
+    'auth:refresh': object<ReauthenticatePayload>({ token: string({ maxLength: 4096 }) }),
+  };
+
+/** Checks an untrusted payload of `event`; on success the value is returned as is, typed. */
+export function checkClientPayload<E extends ClientEventName>(
+  event: E,
+  value: unknown,
+): Checked<ClientPayload<E>> {
+  return checkPayload(CLIENT_PAYLOAD_SCHEMAS[event] as Schema<ClientPayload<E>>, value);
+}
