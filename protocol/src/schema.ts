@@ -97,6 +97,13 @@ export function integer(min: number, max: number): Schema<number> {
   };
 }
 
+export function boolean(): Schema<boolean> {
+  return {
+    check: (value, path) =>
+      typeof value === 'boolean' ? null : `${describe(path)} must be true or false`,
+  };
+}
+
 export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   const allowed = new Set<string>(values);
   return {

@@ -32,6 +32,7 @@ describe('client payload schemas', () => {
     for (const event of ['call:accept', 'call:decline', 'call:hangup'] as const)
       expect(checkClientPayload(event, { callId: CALL_ID }).ok).toBe(true);
     expect(checkClientPayload('auth:refresh', { token: 'a.b.c' }).ok).toBe(true);
+    expect(checkClientPayload('call:accept', { callId: CALL_ID, hasOffer: false }).ok).toBe(true);
   });
 
   it('refuses non-objects, missing, mistyped and unknown fields', () => {
@@ -50,6 +51,13 @@ describe('client payload schemas', () => {
       /__proto__ should not exist/,
     );
     expect(refusal('call:invite', { to: 7 })).toBe('to must be a user id.');
+    expect(refusal('call:accept', { callId: CALL_ID, hasOffer: 'yes' })).toBe(
+      'hasOffer must be true or false.',
+    );
+    // Only accept carries hasOffer.
+    expect(refusal('call:decline', { callId: CALL_ID, hasOffer: true })).toBe(
+      'hasOffer should not exist.',
+    );
     expect(refusal('auth:refresh', { token: 5 })).toBe('token must be a string.');
     expect(refusal('auth:refresh', { token: 'x'.repeat(4097) })).toMatch(/at most 4096/);
   });

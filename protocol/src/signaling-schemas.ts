@@ -2,6 +2,7 @@ import { MAX_CANDIDATE_BYTES, MAX_SDP_BYTES } from './limits.js';
 import {
   type Checked,
   checkPayload,
+  boolean,
   integer,
   nullable,
   object,
@@ -12,6 +13,7 @@ import {
   uuid,
 } from './schema.js';
 import type {
+  CallAcceptPayload,
   CallIdPayload,
   CallInvitePayload,
   ClientEventName,
@@ -49,7 +51,7 @@ const callIdSchema = object<CallIdPayload>({ callId });
 export const CLIENT_PAYLOAD_SCHEMAS: { readonly [E in ClientEventName]: Schema<ClientPayload<E>> } =
   {
     'call:invite': object<CallInvitePayload>({ to: uuid('to must be a user id') }),
-    'call:accept': callIdSchema,
+    'call:accept': object<CallAcceptPayload>({ callId, hasOffer: optional(boolean()) }),
     'call:decline': callIdSchema,
     'call:hangup': callIdSchema,
     signal: object<SignalPayload>(

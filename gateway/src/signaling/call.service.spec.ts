@@ -194,7 +194,11 @@ describe('CallService (call state machine)', () => {
     expect(emitter.take()).toEqual([]);
 
     await service.accept(b2, callId);
-    emitter.take();
+    expect(emitter.take()[0]).toEqual({
+      to: 'a1',
+      event: 'call:accepted',
+      payload: { callId, role: 'caller' },
+    });
     await service.signal(b2, { callId, description: { type: 'answer', sdp: 'v=0' } });
     await service.signal(a, { callId, candidate });
     expect(emitter.take()).toEqual([
@@ -206,6 +210,18 @@ describe('CallService (call state machine)', () => {
       { to: 'b2', event: 'signal', payload: { callId, from: alice.id, candidate } },
     ]);
     await expectRefusal(service.signal(b1, { callId, candidate }), 'forbidden');
+  });
+
+  it('asks the caller to send its offer again when the accepting tab missed it', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await service.accept(b, callId, false);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller', resendOffer: true } },
+      { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
+    ]);
   });
 
   it('hangup of an answered call ends it for both with "hangup" and records it', async () => {

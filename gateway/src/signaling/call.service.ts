@@ -97,14 +97,15 @@ export class CallService implements OnModuleDestroy {
     });
   }
 
-  accept(who: SocketIdentity, callId: string): Promise<void> {
+  /** `hasOffer`: the accepting tab holds the offer the caller sent while it rang. */
+  accept(who: SocketIdentity, callId: string, hasOffer = true): Promise<void> {
     return this.exclusive(async () => {
       const session = await this.requireSession(callId);
       if (session.callee.id !== who.userId)
         throw SignalingError.forbidden('Only the person being called can accept.');
       if (session.phase === 'active')
         throw SignalingError.conflict('This call was already answered.');
-      await this.acceptSession(session, who);
+      await this.acceptSession(session, who, hasOffer);
     });
   }
 
@@ -208,7 +209,11 @@ export class CallService implements OnModuleDestroy {
     });
   }
 
-  private async acceptSession(session: CallSession, who: SocketIdentity): Promise<void> {
+  private async acceptSession(
+    session: CallSession,
+    who: SocketIdentity,
+    hasOffer = true,
+  ): Promise<void> {
     this.ringing.clear(session.id);
     this.grace.clear(who.userId);
     session.phase = 'active';
@@ -219,6 +224,7 @@ export class CallService implements OnModuleDestroy {
       this.emitter.toSocket(session.callerSocketId, 'call:accepted', {
         callId: session.id,
         role: 'caller',
+        ...(hasOffer ? {} : { resendOffer: true }),
       });
     }
     this.emitter.toSocket(who.socketId, 'call:accepted', { callId: session.id, role: 'callee' });

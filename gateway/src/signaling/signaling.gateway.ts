@@ -108,7 +108,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody(new SignalingPayloadPipe('call:accept')) body: ClientPayload<'call:accept'>,
   ): Promise<AckOk> {
-    await this.calls.accept(identityOf(socket), body.callId);
+    await this.calls.accept(identityOf(socket), body.callId, body.hasOffer ?? true);
     return { ok: true };
   }
 
