@@ -2,7 +2,8 @@
 # Container entrypoint for the Callgate gateway.
 # Secrets may come from files (the compose stack's "secrets" volume) instead of the
 # environment: JWT_SECRET_FILE, TURN_SECRETS_FILE, and DATABASE_PASSWORD_FILE together with
-# DATABASE_HOST/PORT/USER/NAME to build DATABASE_URL. A variable that is already set wins.
+# DATABASE_HOST/PORT/USER/NAME to build DATABASE_URL, and REDIS_PASSWORD_FILE together with
+# REDIS_HOST/PORT to build REDIS_URL. A variable that is already set wins.
 set -eu
 
 fail() {
@@ -43,5 +44,19 @@ if [ -z "${DATABASE_URL:-}" ] && [ -n "${DATABASE_PASSWORD_FILE:-}" ]; then
   export DATABASE_URL
 fi
 unset DATABASE_PASSWORD_FILE
+
+if [ -z "${REDIS_URL:-}" ] && [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
+  [ -r "$REDIS_PASSWORD_FILE" ] ||
+    fail "REDIS_PASSWORD_FILE ($REDIS_PASSWORD_FILE) is not readable; is the secrets volume mounted?"
+  REDIS_URL=$(node -e '
+    const fs = require("node:fs");
+    const e = process.env;
+    const url = new URL("redis://" + (e.REDIS_HOST || "redis") + ":" + (e.REDIS_PORT || "6379"));
+    url.password = encodeURIComponent(fs.readFileSync(e.REDIS_PASSWORD_FILE, "utf8").trim());
+    process.stdout.write(url.href);
+  ') || fail "could not build REDIS_URL from REDIS_HOST, REDIS_PORT and REDIS_PASSWORD_FILE."
+  export REDIS_URL
+fi
+unset REDIS_PASSWORD_FILE
 
 exec "$@"

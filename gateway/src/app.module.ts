@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RedisModule } from './redis/redis.module';
 import { SignalingModule } from './signaling/signaling.module';
 import { TurnModule } from './turn/turn.module';
 import { UsersModule } from './users/users.module';
@@ -21,6 +22,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         MetricsModule,
         DatabaseModule,
+        RedisModule,
         AccessTokenModule,
         AuthModule,
         UsersModule,

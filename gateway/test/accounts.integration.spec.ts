@@ -14,13 +14,16 @@ import {
   startGateway,
   startPostgres,
 } from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
 
 let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   gateway = await startGateway(postgres.getConnectionUri(), {
+    REDIS_URL: redis.url,
     LOGIN_MAX_FAILURES: '3',
     LOGIN_FAILURE_WINDOW_SECONDS: '60',
   });
@@ -28,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await postgres?.stop();
+  await Promise.all([postgres?.stop(), redis?.stop()]);
 });
 
 function post(
@@ -71,7 +74,7 @@ describe('accounts on PostgreSQL 17', () => {
     } finally {
       await client.end();
     }
-    const second = await startGateway(postgres.getConnectionUri());
+    const second = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
     await second.close();
   });
 
@@ -116,7 +119,10 @@ describe('accounts on PostgreSQL 17', () => {
   });
 
   it('marks the cookie Secure when the request came over TLS through the proxy', async () => {
-    const behindProxy = await startGateway(postgres.getConnectionUri(), { TRUST_PROXY: 'true' });
+    const behindProxy = await startGateway(postgres.getConnectionUri(), {
+      REDIS_URL: redis.url,
+      TRUST_PROXY: 'true',
+    });
     try {
       const response = await fetch(`${behindProxy.baseUrl}/api/auth/register`, {
         method: 'POST',

@@ -14,17 +14,20 @@ import {
   startPostgres,
   type TestUser,
 } from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
 
 const RING_TIMEOUT_MS = 1500;
 const GRACE_MS = 1000;
 
 let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
 let gateway: RunningGateway;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  postgres = await startPostgres();
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   gateway = await startGateway(postgres.getConnectionUri(), {
+    REDIS_URL: redis.url,
     RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
     RECONNECT_GRACE_MS: String(GRACE_MS),
     SIGNALING_RATE_BURST: '40',
@@ -38,7 +41,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await gateway?.close();
-  await postgres?.stop();
+  await Promise.all([postgres?.stop(), redis?.stop()]);
 });
 
 async function open(user: TestUser, token = user.token): Promise<ClientSocket> {
@@ -115,6 +118,7 @@ describe('signaling handshake', () => {
     forged.disconnect();
 
     const shortLived = await startGateway(postgres.getConnectionUri(), {
+      REDIS_URL: redis.url,
       ACCESS_TOKEN_TTL_SECONDS: '2',
     });
     try {
@@ -502,6 +506,7 @@ describe('signaling input limits', () => {
 describe('access-token lifetime on a live socket', () => {
   it('warns with auth:expiring, disconnects at expiry, and auth:refresh keeps a socket alive', async () => {
     const shortLived = await startGateway(postgres.getConnectionUri(), {
+      REDIS_URL: redis.url,
       ACCESS_TOKEN_TTL_SECONDS: '4',
     });
     const local: ClientSocket[] = [];
@@ -572,7 +577,7 @@ describe('metrics after real traffic', () => {
 
 describe('graceful shutdown', () => {
   it('closes live sockets and stops answering HTTP', async () => {
-    const own = await startGateway(postgres.getConnectionUri());
+    const own = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
     const user = await registerUser(own.baseUrl, 'shutdown');
     const socket = connectSocket(own.baseUrl, user.token);
     try {

@@ -12,20 +12,23 @@ import {
   startPostgres,
   TEST_TURN_SECRET,
 } from './support/gateway-harness';
+import { startRedis, type TestRedis } from './support/redis-container';
 import { tryAllocate } from './support/turn-allocate';
 
 const RETIRED_SECRET = 'retired-turn-secret-0123456789abcdef-xyz';
 const REALM = 'callgate.test';
 
 let postgres: StartedPostgreSqlContainer;
+let redis: TestRedis;
 let coturn: StartedTestContainer;
 let gateway: RunningGateway;
 let turnHost: string;
 let turnPort: number;
 
 beforeAll(async () => {
-  [postgres, coturn] = await Promise.all([
+  [postgres, redis, coturn] = await Promise.all([
     startPostgres(),
+    startRedis(),
     // coturn accepts the current AND a retired secret, as during a rotation.
     new GenericContainer('coturn/coturn:4.6')
       .withCommand([
@@ -47,6 +50,7 @@ beforeAll(async () => {
   turnHost = coturn.getHost();
   turnPort = coturn.getMappedPort(3478);
   gateway = await startGateway(postgres.getConnectionUri(), {
+    REDIS_URL: redis.url,
     TURN_SECRETS: `${TEST_TURN_SECRET},${RETIRED_SECRET}`,
     TURN_HOST: coturn.getIpAddress(coturn.getNetworkNames()[0]!),
     TURN_TTL_SECONDS: '600',
@@ -55,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([coturn?.stop(), postgres?.stop()]);
+  await Promise.all([coturn?.stop(), postgres?.stop(), redis?.stop()]);
 });
 
 async function restCredentials(): Promise<{ userId: string; credentials: TurnCredentials }> {

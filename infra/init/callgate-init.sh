@@ -2,7 +2,7 @@
 # One-shot initialisation of the Callgate stack (the compose service "init").
 #
 # Secrets (volume "secrets", read by db, gateway and turn):
-#   jwt_secret, turn_secrets, postgres_password. A value set in the environment (.env)
+#   jwt_secret, turn_secrets, postgres_password, redis_password. A value set in the environment (.env)
 #   wins and is written through; otherwise an existing file is kept; otherwise a random
 #   one is generated. Values are never printed.
 # TLS certificate (volume "certs", read by web and turn):
@@ -88,6 +88,12 @@ valid_db_password() {
 resolve_secret jwt_secret JWT_SECRET 'JWT signing secret' valid_signing_secret
 resolve_secret turn_secrets TURN_SECRETS 'TURN secret list' valid_turn_secrets
 resolve_secret postgres_password POSTGRES_PASSWORD 'database password' valid_db_password
+# Hex only: it goes into a redis:// URL and a redis.conf line unescaped.
+valid_redis_password() {
+  [[ $1 == --explain ]] && { echo 'it must be at least 16 characters of A-Z a-z 0-9 . _ ~ -.'; return 0; }
+  [[ $1 =~ ^[A-Za-z0-9._~-]{16,}$ ]]
+}
+resolve_secret redis_password REDIS_PASSWORD 'Redis password' valid_redis_password
 
 # --- TLS certificate ---------------------------------------------------------------------
 readonly CHAIN="$CERTS_DIR/fullchain.pem" KEY="$CERTS_DIR/privkey.pem"

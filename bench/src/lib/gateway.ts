@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { BenchUser } from './clients.ts';
 import { mintAccessToken } from './tokens.ts';
 import { startPostgres } from './postgres.ts';
+import { startRedis } from './redis.ts';
 import { onCleanup } from './cleanup.ts';
 import { startProcess } from './process.ts';
 import type { BenchmarkContext } from './result.ts';
@@ -41,8 +42,8 @@ export function gatewayEntry(repoRoot: string): string {
 }
 
 /**
- * Starts the real gateway (`node gateway/dist/main.js`) on its own PostgreSQL 17
- * container with fresh random secrets; users are registered through the REST API.
+ * Starts the real gateway (`node gateway/dist/main.js`) on its own PostgreSQL 17 and
+ * Redis 8 containers with fresh random secrets; users are registered through the REST API.
  */
 export async function startGatewayServer(
   context: BenchmarkContext,
@@ -50,7 +51,7 @@ export async function startGatewayServer(
 ): Promise<GatewayServer> {
   const entry = gatewayEntry(context.repoRoot);
   const port = options.port ?? (await freePort());
-  const db = await startPostgres();
+  const [db, redis] = await Promise.all([startPostgres(), startRedis()]);
   const jwtSecret = randomBytes(32).toString('base64url');
   const turnSecret = randomBytes(32).toString('base64url');
   const logDir = mkdtempSync(join(tmpdir(), 'callgate-bench-gateway-'));
@@ -64,6 +65,7 @@ export async function startGatewayServer(
       NODE_ENV: 'production',
       PORT: String(port),
       DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
       JWT_SECRET: jwtSecret,
       TURN_SECRETS: turnSecret,
       TURN_HOST: options.turnHost ?? '127.0.0.1',
@@ -82,7 +84,7 @@ export async function startGatewayServer(
     ]);
   } catch (error) {
     await proc.stop();
-    await db.stop();
+    await Promise.all([db.stop(), redis.stop()]);
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
     throw new Error(`gateway did not become healthy: ${proc.output().slice(-2000)}\n${log}`, {
       cause: error,
@@ -164,7 +166,7 @@ export async function startGatewayServer(
     turnCredentials,
     stop: async () => {
       await proc.stop();
-      await db.stop();
+      await Promise.all([db.stop(), redis.stop()]);
     },
   };
 }

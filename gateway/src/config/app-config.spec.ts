@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './app-config';
 
 const valid = {
   DATABASE_URL: 'postgres://u:p@db:5432/callgate',
+  REDIS_URL: 'redis://:pw@redis:6379',
   JWT_SECRET: 'j'.repeat(32),
   TURN_SECRETS: 't'.repeat(32),
   TURN_HOST: 'turn.example.org',
@@ -49,6 +50,18 @@ describe('loadConfig', () => {
     expect(failure({ ...valid, TURN_SECRETS: `${'a'.repeat(32)},short` })).toMatch(
       /TURN_SECRETS entry 2 is too weak/,
     );
+  });
+
+  it('refuses to start without a redis:// REDIS_URL, and checks REPLICA_ID', () => {
+    expect(failure({ ...valid, REDIS_URL: undefined })).toMatch(/^REDIS_URL is required/);
+    expect(failure({ ...valid, REDIS_URL: 'http://redis:6379' })).toMatch(/redis:\/\//);
+    expect(failure({ ...valid, REPLICA_ID: 'a b' })).toMatch(/^REPLICA_ID must be/);
+    expect(loadConfig({ ...valid, REPLICA_ID: 'gw-2' }).redis).toEqual({
+      url: 'redis://:pw@redis:6379',
+      replicaId: 'gw-2',
+    });
+    // Without REPLICA_ID every process gets its own name (host name + random suffix).
+    expect(loadConfig(valid).redis.replicaId).not.toBe(loadConfig(valid).redis.replicaId);
   });
 
   it('refuses to start without DATABASE_URL', () => {

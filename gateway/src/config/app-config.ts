@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
 /**
  * Typed gateway configuration, read once from the environment at start-up.
  * Anything missing or unsafe stops the process with one sentence naming the variable.
@@ -16,6 +19,12 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  redis: {
+    /** `redis://[:password@]host:port[/db]`. */
+    url: string;
+    /** This process's name among the replicas: in `/api/health` and every Redis record it owns. */
+    replicaId: string;
+  };
   jwt: {
     secret: string;
     issuer: string;
@@ -153,6 +162,21 @@ export function loadConfig(env: Env): AppConfig {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
+  const redisUrl = read(env, 'REDIS_URL');
+  if (redisUrl === undefined) {
+    throw new ConfigError(
+      'REDIS_URL is required, e.g. redis://:password@redis:6379 (calls, presence and the replicas share it).',
+    );
+  }
+  if (!/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
+  }
+  const replicaId = read(env, 'REPLICA_ID') ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(replicaId)) {
+    throw new ConfigError(
+      `REPLICA_ID must be 1-64 characters of A-Z a-z 0-9 . _ -, got "${replicaId}".`,
+    );
+  }
   const logLevel = read(env, 'LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
@@ -166,6 +190,7 @@ export function loadConfig(env: Env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: read(env, 'HOST') ?? '0.0.0.0',
     databaseUrl,
+    redis: { url: redisUrl, replicaId },
     jwt: {
       secret: jwtSecret,
       issuer: read(env, 'JWT_ISSUER') ?? 'callgate',

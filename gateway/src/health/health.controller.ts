@@ -4,9 +4,13 @@ import type { Response } from 'express';
 import type { HealthStatus } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { RedisHealth } from '../redis/redis-health.service';
 import { HealthStatusDto } from './health.dto';
 
-/** Liveness + readiness: 200 when the database answers, 503 otherwise. */
+/**
+ * Liveness + readiness: 200 when the database and Redis answer, 503 otherwise. Always
+ * names the replica, so a client behind the load balancer can tell which one it reached.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -14,6 +18,7 @@ export class HealthController {
 
   constructor(
     private readonly db: DatabaseService,
+    private readonly redis: RedisHealth,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -22,19 +27,22 @@ export class HealthController {
   @ApiOkResponse({ type: HealthStatusDto })
   @ApiServiceUnavailableResponse({
     type: HealthStatusDto,
-    description: 'The database does not answer.',
+    description: 'The database or Redis does not answer.',
   })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthStatusDto> {
-    const databaseUp = await this.db.isReady();
+    const [databaseUp, redisUp] = await Promise.all([this.db.isReady(), this.redis.ping()]);
+    const ready = databaseUp && redisUp;
     const status: HealthStatus = {
-      status: databaseUp ? 'ok' : 'degraded',
+      status: ready ? 'ok' : 'degraded',
       live: true,
-      ready: databaseUp,
-      checks: { database: databaseUp ? 'up' : 'down' },
+      ready,
+      checks: { database: databaseUp ? 'up' : 'down', redis: redisUp ? 'up' : 'down' },
+      replica: this.config.redis.replicaId,
       version: this.config.version,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
     };
-    response.status(databaseUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    response.setHeader('X-Callgate-Replica', this.config.redis.replicaId);
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return status;
   }
 }

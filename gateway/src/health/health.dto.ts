@@ -4,6 +4,9 @@ import type { HealthStatus } from '@callgate/protocol';
 class HealthChecksDto {
   @ApiProperty({ enum: ['up', 'down'] })
   database!: 'up' | 'down';
+
+  @ApiProperty({ enum: ['up', 'down'] })
+  redis!: 'up' | 'down';
 }
 
 export class HealthStatusDto implements HealthStatus {
@@ -18,6 +21,9 @@ export class HealthStatusDto implements HealthStatus {
 
   @ApiProperty({ type: HealthChecksDto })
   checks!: HealthChecksDto;
+
+  @ApiProperty()
+  replica!: string;
 
   @ApiProperty()
   version!: string;

@@ -94,7 +94,7 @@ export class CallComponent {
 
   protected switchDevice(kind: 'audio' | 'video', deviceId: string): void {
     this.calls.switchDevice(kind, deviceId).catch((error: unknown) => {
-      this.calls.mediaProblem.set(
+      this.calls.reportMediaProblem(
         error instanceof Error ? error.message : 'The device could not be opened.',
       );
     });

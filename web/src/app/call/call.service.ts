@@ -1,4 +1,4 @@
-import { Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type CallEnded,
@@ -8,23 +8,18 @@ import {
   type SignalRelayed,
   type UserSummary,
 } from '@callgate/protocol';
-import { EMPTY, Subject, type Subscription, catchError, concatMap, from } from 'rxjs';
+import { EMPTY, Subject, catchError, concatMap, from } from 'rxjs';
 
 import { SettingsService } from '../settings/settings.service';
 import { SignalingClient } from '../signaling/signaling-client';
-import { type CallState, CallStateMachine, type EndReason } from './call-state';
+import { CallStateMachine, type EndReason } from './call-state';
+import { ActiveCall } from './active-call';
 import { installDebugHook } from './debug-hook';
-import { IncomingCallAlert, requestNotificationPermission } from './incoming-call-alert';
+import { requestNotificationPermission } from './incoming-call-alert';
 import { MediaDevicesService } from './media-devices.service';
-import { PeerSession } from './peer-session';
 import type { NegotiationMessage } from './perfect-negotiation';
-import { LocalMedia } from './local-media';
-import { STATS_HISTORY, type StatsSample, statsEntries } from './stats';
-import { sampleStats } from './stats-sampler';
+import { statsEntries } from './stats';
 import { TurnCredentialsService } from './turn-credentials.service';
-
-/** Give up when media has not (re)connected within this long. */
-export const MEDIA_TIMEOUT_MS = 30_000;
 
 /** Creates the RTCPeerConnection of a call; replaced by a fake in unit tests. */
 export const PEER_CONNECTION_FACTORY = new InjectionToken<
@@ -33,40 +28,35 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<
   factory: () => (configuration) => new RTCPeerConnection(configuration),
 });
 
-function callIdOf(state: CallState): string | null {
-  return state.name === 'idle' ? null : state.callId;
-}
-
 /**
- * Runs calls: the state machine, the socket events of the call protocol, local media and
- * the peer connection. Incoming `signal` messages are applied strictly in order.
+ * Runs calls: the state transitions and the socket events of the call protocol. Everything
+ * a call holds (media, connection, data channel, stats, timers) lives in its
+ * {@link ActiveCall}, which is closed in one place when the call ends. Incoming `signal`
+ * messages are applied strictly in order.
  */
 @Injectable({ providedIn: 'root' })
 export class CallService {
   private readonly signaling = inject(SignalingClient);
   private readonly turn = inject(TurnCredentialsService);
   private readonly settings = inject(SettingsService);
-  private readonly media = new LocalMedia(inject(MediaDevicesService));
+  private readonly devices = inject(MediaDevicesService);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
-  private readonly alert = new IncomingCallAlert();
-  private readonly signals = new Subject<SignalRelayed>();
-  private session: PeerSession | null = null;
-  private sessionReady = Promise.withResolvers<PeerSession | null>();
-  private subscriptions: Subscription[] = [];
-  private mediaTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly signals = new Subject<{ call: ActiveCall; signal: SignalRelayed }>();
+  /** The call in progress on this device, from invite or ring until it ends. */
+  private readonly active = signal<ActiveCall | null>(null);
 
   readonly state$ = this.machine.state$;
   readonly state = toSignal(this.machine.state$, { requireSync: true });
-  readonly localStream = this.media.stream.asReadonly();
-  readonly remoteStream = signal<MediaStream | null>(null);
+  readonly localStream = computed(() => this.active()?.media.stream() ?? null);
+  readonly remoteStream = computed(() => this.active()?.remoteStream() ?? null);
   /** Why this side sends less than camera and microphone, as a sentence. */
-  readonly mediaProblem = this.media.problem;
-  readonly micMuted = this.media.micMuted.asReadonly();
-  readonly cameraOff = this.media.cameraOff.asReadonly();
-  readonly relayOnly = signal(false);
-  readonly stats = signal<StatsSample | null>(null);
-  readonly statsHistory = signal<readonly StatsSample[]>([]);
+  readonly mediaProblem = computed(() => this.active()?.media.problem() ?? null);
+  readonly micMuted = computed(() => this.active()?.media.micMuted() ?? false);
+  readonly cameraOff = computed(() => this.active()?.media.cameraOff() ?? false);
+  readonly relayOnly = computed(() => this.active()?.relayOnly() ?? false);
+  readonly stats = computed(() => this.active()?.stats() ?? null);
+  readonly statsHistory = computed(() => this.active()?.statsHistory() ?? []);
   /** A call of ours the gateway knows about but this tab has no media for. */
   readonly elsewhere = signal<CallResume | null>(null);
 
@@ -76,13 +66,16 @@ export class CallService {
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('signal').subscribe((s) => {
-      if (s.callId === callIdOf(this.machine.state) && this.machine.busy) this.signals.next(s);
+      const call = this.active();
+      if (call && s.callId === call.callId && this.machine.busy) {
+        this.signals.next({ call, signal: s });
+      }
     });
     // concatMap: each message is fully applied before the next one starts.
     this.signals
       .pipe(
-        concatMap((s) =>
-          from(this.applySignal(s)).pipe(
+        concatMap(({ call, signal }) =>
+          from(call.handleSignal(negotiationMessageOf(signal))).pipe(
             catchError((error: unknown) => {
               console.warn('[call] could not apply a signal', error);
               return EMPTY;
@@ -92,9 +85,13 @@ export class CallService {
       )
       .subscribe();
     installDebugHook({
-      getStats: async () => (this.session ? statsEntries(await this.session.getStats()) : []),
-      connectionState: () => this.session?.pc.connectionState ?? null,
-      iceTransportPolicy: () => this.session?.pc.getConfiguration().iceTransportPolicy ?? null,
+      getStats: async () => {
+        const report = this.active()?.getStats();
+        return report ? statsEntries(await report) : [];
+      },
+      connectionState: () => this.active()?.peerConnection?.connectionState ?? null,
+      iceTransportPolicy: () =>
+        this.active()?.peerConnection?.getConfiguration().iceTransportPolicy ?? null,
       callState: () => this.machine.state.name,
     });
   }
@@ -103,69 +100,71 @@ export class CallService {
   async call(peer: UserSummary): Promise<void> {
     if (this.machine.busy) return;
     requestNotificationPermission();
-    this.reset();
+    const call = this.begin(null, peer, 'caller');
     this.machine.setState({ name: 'outgoing', callId: null, peer });
-    void this.media.open();
+    void call.openMedia();
     let ack;
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id });
     } catch (error) {
-      this.finish('failed', false, error instanceof Error ? error.message : undefined);
+      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
       return;
     }
-    const state = this.machine.state;
     if (!ack.ok) {
-      if (ack.error.code === ErrorCode.Busy) this.finish('busy', false);
-      else this.finish('failed', false, ack.error.message);
+      if (ack.error.code === ErrorCode.Busy) this.finish(call, 'busy', false);
+      else this.finish(call, 'failed', false, ack.error.message);
       return;
     }
-    if (state.name !== 'outgoing' || state.peer.id !== peer.id) {
+    if (call.closed) {
       // Cancelled while the invite was on its way.
       this.emit('call:hangup', ack.callId);
       return;
     }
+    call.attach(ack.callId);
     this.machine.setState({ name: 'outgoing', callId: ack.callId, peer });
   }
 
   async accept(): Promise<void> {
     const state = this.machine.state;
-    if (state.name !== 'incoming') return;
-    this.alert.stop();
+    const call = this.active();
+    if (state.name !== 'incoming' || !call) return;
+    call.stopRinging();
     this.machine.setState({
       name: 'connecting',
       callId: state.callId,
       peer: state.peer,
       role: 'callee',
     });
-    void this.media.open();
+    void call.openMedia();
     try {
       const ack = await this.signaling.request('call:accept', { callId: state.callId });
       if (!ack.ok) {
-        this.finish('failed', false, ack.error.message);
+        this.finish(call, 'failed', false, ack.error.message);
         return;
       }
     } catch (error) {
-      this.finish('failed', false, error instanceof Error ? error.message : undefined);
+      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
       return;
     }
-    await this.startSession(state.callId, true);
+    await this.connect(call);
   }
 
   decline(): void {
     const state = this.machine.state;
-    if (state.name !== 'incoming') return;
+    const call = this.active();
+    if (state.name !== 'incoming' || !call) return;
     this.emit('call:decline', state.callId);
-    this.finish('declined', true);
+    this.finish(call, 'declined', true);
   }
 
   /** Cancel while ringing, or hang up a live call. */
   hangup(): void {
     const state = this.machine.state;
+    const call = this.active();
     if (state.name === 'incoming') return this.decline();
-    if (!this.machine.busy) return;
-    const callId = callIdOf(state);
-    if (callId) this.emit('call:hangup', callId);
-    this.finish(state.name === 'outgoing' ? 'cancelled' : 'hangup', true);
+    if (!this.machine.busy || !call) return;
+    if (call.callId) this.emit('call:hangup', call.callId);
+    this.finish(call, state.name === 'outgoing' ? 'cancelled' : 'hangup', true);
   }
 
   /** Back to idle after the end sentence was read. */
@@ -174,52 +173,21 @@ export class CallService {
   }
 
   toggleMicrophone(): void {
-    this.media.toggleMicrophone();
+    this.active()?.toggleMicrophone();
   }
 
   toggleCamera(): void {
-    this.media.toggleCamera();
+    this.active()?.toggleCamera();
   }
 
   /** Switches camera or microphone mid-call without renegotiating. */
-  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    return this.media.switchDevice(kind, deviceId, async (k, track) => {
-      await this.session?.replaceTrack(k, track);
-    });
+  async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    await this.active()?.switchDevice(kind, deviceId);
   }
 
-  private onIncoming(incoming: CallIncoming): void {
-    // While busy the gateway answers "busy" for us; a stray event changes nothing.
-    if (this.machine.busy) return;
-    this.reset();
-    if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
-      this.alert.start(incoming.callId, incoming.from);
-    }
-  }
-
-  private async onAccepted(callId: string): Promise<void> {
-    const state = this.machine.state;
-    if (state.name !== 'outgoing' || state.callId !== callId) return;
-    this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
-    await this.startSession(callId, false);
-  }
-
-  private onEnded(ended: CallEnded): void {
-    if (this.elsewhere()?.callId === ended.callId) this.elsewhere.set(null);
-    if (callIdOf(this.machine.state) === ended.callId) this.finish(ended.reason, false);
-  }
-
-  private onResume(resume: CallResume): void {
-    const state = this.machine.state;
-    if (callIdOf(state) === resume.callId && this.machine.busy) return; // the call carried on
-    if (this.machine.busy) return;
-    if (resume.phase === 'ringing' && resume.role === 'callee') {
-      this.onIncoming({ callId: resume.callId, from: resume.peer });
-      return;
-    }
-    // The media of this call lives in another tab, or lived in a page that was reloaded.
-    // Hanging up here could cut a live call in another tab, so the person decides.
-    this.elsewhere.set(resume);
+  /** Shows why a device could not be used, in the call's media notice. */
+  reportMediaProblem(problem: string): void {
+    this.active()?.media.problem.set(problem);
   }
 
   /** Ends a call this tab has no media for (see {@link elsewhere}). */
@@ -230,45 +198,80 @@ export class CallService {
     this.elsewhere.set(null);
   }
 
-  private async startSession(callId: string, polite: boolean): Promise<void> {
-    let iceServers: RTCIceServer[];
-    let localStream: MediaStream | null;
-    try {
-      [iceServers, localStream] = await Promise.all([this.turn.iceServers(), this.media.open()]);
-    } catch {
-      this.emit('call:hangup', callId);
-      this.finish('failed', false, 'the relay credentials could not be fetched from the server.');
-      return;
-    }
-    if (callIdOf(this.machine.state) !== callId || !this.machine.busy) return;
-    const session = new PeerSession({
-      iceServers,
-      relayOnly: this.settings.relayOnly(),
-      polite,
-      localStream,
-      send: (message) => this.sendSignal(callId, message),
-      freshIceServers: () => this.turn.iceServers(),
+  /** A fresh {@link ActiveCall}; the previous one (ended) was already closed. */
+  private begin(callId: string | null, peer: UserSummary, role: 'caller' | 'callee'): ActiveCall {
+    this.active()?.close('hangup');
+    const call: ActiveCall = new ActiveCall(callId, {
+      peer,
+      role,
+      devices: this.devices,
+      iceServers: () => this.turn.iceServers(),
+      relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
+      sendSignal: (id, message) => this.sendSignal(id, message),
+      onConnectionState: (s) => this.onPeerState(call, s),
+      onMediaTimeout: (detail) => this.onMediaTimeout(call, detail),
     });
-    this.session = session;
-    this.relayOnly.set(session.relayOnly);
-    this.remoteStream.set(new MediaStream(session.remoteStream.getTracks()));
-    this.subscriptions.push(
-      session.remoteTracks$.subscribe(() =>
-        this.remoteStream.set(new MediaStream(session.remoteStream.getTracks())),
-      ),
-      session.connectionState$.subscribe((s) => this.onPeerState(callId, s)),
-    );
-    this.startStats(session);
-    this.armMediaTimer(callId, 'No network path to the other person was found in time.');
-    this.sessionReady.resolve(session);
+    this.active.set(call);
+    return call;
   }
 
-  private onPeerState(callId: string, peerState: RTCPeerConnectionState): void {
+  private onIncoming(incoming: CallIncoming): void {
+    // While busy the gateway answers "busy" for us; a stray event changes nothing.
+    if (this.machine.busy) return;
+    const call = this.begin(incoming.callId, incoming.from, 'callee');
+    if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
+      call.ring();
+    }
+  }
+
+  private async onAccepted(callId: string): Promise<void> {
     const state = this.machine.state;
-    if (callIdOf(state) !== callId) return;
+    const call = this.active();
+    if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
+    this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
+    await this.connect(call);
+  }
+
+  private onEnded(ended: CallEnded): void {
+    if (this.elsewhere()?.callId === ended.callId) this.elsewhere.set(null);
+    const call = this.active();
+    if (call && call.callId === ended.callId && this.machine.busy) {
+      this.finish(call, ended.reason, false);
+    }
+  }
+
+  private onResume(resume: CallResume): void {
+    if (this.machine.busy) return; // the call carried on, or this tab is in another one
+    if (resume.phase === 'ringing' && resume.role === 'callee') {
+      this.onIncoming({ callId: resume.callId, from: resume.peer });
+      return;
+    }
+    // The media of this call lives in another tab, or lived in a page that was reloaded.
+    // Hanging up here could cut a live call in another tab, so the person decides.
+    this.elsewhere.set(resume);
+  }
+
+  private async connect(call: ActiveCall): Promise<void> {
+    try {
+      await call.connect();
+    } catch {
+      if (call.callId) this.emit('call:hangup', call.callId);
+      this.finish(
+        call,
+        'failed',
+        false,
+        'the relay credentials could not be fetched from the server.',
+      );
+    }
+  }
+
+  private onPeerState(call: ActiveCall, peerState: RTCPeerConnectionState): void {
+    const state = this.machine.state;
+    if (call !== this.active() || call.closed || !this.machine.busy) return;
+    if (state.name === 'idle' || state.name === 'ended') return;
     if (peerState === 'connected') {
-      this.clearMediaTimer();
+      call.clearMediaTimer();
       if (state.name === 'connecting') {
         this.machine.setState({ ...state, name: 'connected', connectedAt: Date.now() });
       } else if (state.name === 'reconnecting') {
@@ -279,17 +282,19 @@ export class CallService {
       state.name === 'connected'
     ) {
       this.machine.setState({ ...state, name: 'reconnecting' });
-      this.armMediaTimer(callId, 'the connection was lost and could not be restored.');
+      call.armMediaTimer('the connection was lost and could not be restored.');
     }
   }
 
-  private async applySignal(signal: SignalRelayed): Promise<void> {
-    const session = await this.sessionReady.promise;
-    if (!session || signal.callId !== callIdOf(this.machine.state)) return;
-    const message: NegotiationMessage = {};
-    if (signal.description) message.description = signal.description;
-    if (signal.candidate !== undefined) message.candidate = signal.candidate;
-    await session.handle(message);
+  private onMediaTimeout(call: ActiveCall, detail: string): void {
+    if (call !== this.active() || !this.machine.busy) return;
+    if (call.callId) this.emit('call:hangup', call.callId);
+    this.finish(
+      call,
+      this.machine.state.name === 'reconnecting' ? 'disconnected' : 'failed',
+      false,
+      detail,
+    );
   }
 
   private sendSignal(callId: string, message: NegotiationMessage): void {
@@ -307,74 +312,29 @@ export class CallService {
       .catch((error: unknown) => console.warn(`[call] ${event} was not confirmed`, error));
   }
 
-  private startStats(session: PeerSession): void {
-    this.subscriptions.push(
-      sampleStats(() => session.getStats()).subscribe((sample) => {
-        this.stats.set(sample);
-        this.statsHistory.update((h) => [...h, sample].slice(-STATS_HISTORY));
-      }),
-    );
-  }
-
-  private armMediaTimer(callId: string, detail: string): void {
-    this.clearMediaTimer();
-    this.mediaTimer = setTimeout(() => {
-      if (callIdOf(this.machine.state) !== callId || !this.machine.busy) return;
-      this.emit('call:hangup', callId);
-      this.finish(
-        this.machine.state.name === 'reconnecting' ? 'disconnected' : 'failed',
-        false,
-        detail,
-      );
-    }, MEDIA_TIMEOUT_MS);
-  }
-
-  private clearMediaTimer(): void {
-    if (this.mediaTimer !== null) clearTimeout(this.mediaTimer);
-    this.mediaTimer = null;
-  }
-
-  /** Ends the current call with `reason`: closes the connection and releases the devices. */
-  private finish(reason: EndReason, byMe: boolean, detail?: string): void {
+  /** Ends `call` with `reason`: closes it (everything it holds), then the state says why. */
+  private finish(call: ActiveCall, reason: EndReason, byMe: boolean, detail?: string): void {
     const state = this.machine.state;
-    if (state.name === 'idle' || state.name === 'ended') return;
+    call.close(reason);
+    if (call !== this.active() || state.name === 'idle' || state.name === 'ended') return;
     const connectedAt =
       state.name === 'connected' || state.name === 'reconnecting' ? state.connectedAt : null;
-    this.teardown();
     this.machine.setState({
       name: 'ended',
-      callId: callIdOf(state),
+      callId: call.callId,
       peer: state.peer,
-      role:
-        state.name === 'outgoing' || ('role' in state && state.role === 'caller')
-          ? 'caller'
-          : 'callee',
+      role: call.role,
       reason,
       byMe,
       durationSeconds: connectedAt === null ? 0 : Math.round((Date.now() - connectedAt) / 1000),
       ...(detail ? { detail } : {}),
     });
   }
+}
 
-  private teardown(): void {
-    this.alert.stop();
-    this.clearMediaTimer();
-    this.subscriptions.forEach((s) => s.unsubscribe());
-    this.subscriptions = [];
-    this.session?.close();
-    this.session = null;
-    this.sessionReady.resolve(null);
-    this.media.release();
-    this.remoteStream.set(null);
-  }
-
-  /** Fresh per-call state. */
-  private reset(): void {
-    this.teardown();
-    this.sessionReady = Promise.withResolvers<PeerSession | null>();
-    this.stats.set(null);
-    this.statsHistory.set([]);
-    this.media.reset();
-    this.relayOnly.set(false);
-  }
+function negotiationMessageOf(signal: SignalRelayed): NegotiationMessage {
+  const message: NegotiationMessage = {};
+  if (signal.description) message.description = signal.description;
+  if (signal.candidate !== undefined) message.candidate = signal.candidate;
+  return message;
 }

@@ -2,9 +2,16 @@ import { signal } from '@angular/core';
 
 import type { MediaDevicesService } from './media-devices.service';
 
+/** The part of {@link MediaDevicesService} local media uses; a fake in unit tests. */
+export type MediaDeviceSource = Pick<
+  MediaDevicesService,
+  'open' | 'openTrack' | 'cameraId' | 'microphoneId'
+>;
+
 /**
- * This side's camera and microphone for the current call: opened once per call, muted or
- * blanked by toggling track `enabled`, switched mid-call, and always released at the end.
+ * This side's camera and microphone for one call (one instance per call): opened once,
+ * muted or blanked by toggling track `enabled`, switched mid-call, and always released at
+ * the end.
  */
 export class LocalMedia {
   readonly stream = signal<MediaStream | null>(null);
@@ -13,17 +20,16 @@ export class LocalMedia {
   readonly micMuted = signal(false);
   readonly cameraOff = signal(false);
   private opening: Promise<MediaStream | null> | null = null;
-  /** Bumped by {@link reset}: a device that opens after its call ended is closed again. */
-  private generation = 0;
+  /** Set by {@link release}: a device that opens after its call ended is closed again. */
   private released = false;
 
-  constructor(private readonly devices: MediaDevicesService) {}
+  constructor(private readonly devices: MediaDeviceSource) {}
 
   /** Opens camera and microphone once for this call; later calls share the same result. */
   open(): Promise<MediaStream | null> {
-    const generation = this.generation;
+    if (this.released) return Promise.resolve(null);
     this.opening ??= this.devices.open().then(({ stream, problem }) => {
-      if (this.released || generation !== this.generation) {
+      if (this.released) {
         stream?.getTracks().forEach((t) => t.stop());
         return null;
       }
@@ -76,16 +82,5 @@ export class LocalMedia {
       ?.getTracks()
       .forEach((t) => t.stop());
     this.stream.set(null);
-  }
-
-  /** Fresh state for the next call. */
-  reset(): void {
-    this.release();
-    this.generation++;
-    this.opening = null;
-    this.released = false;
-    this.problem.set(null);
-    this.micMuted.set(false);
-    this.cameraOff.set(false);
   }
 }

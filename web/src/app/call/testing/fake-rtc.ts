@@ -8,10 +8,19 @@ export class FakeRtcPeer extends EventTarget {
   remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
   closed = false;
   readonly candidates: RTCIceCandidateInit[] = [];
+  readonly channels: FakeDataChannel[] = [];
+  readonly addedTracks: MediaStreamTrack[] = [];
   constructor(public configuration: RTCConfiguration) {
     super();
   }
-  addTrack(): void {}
+  createDataChannel(label: string, init: RTCDataChannelInit = {}): FakeDataChannel {
+    const channel = new FakeDataChannel(label, init);
+    this.channels.push(channel);
+    return channel;
+  }
+  addTrack(track: MediaStreamTrack): void {
+    this.addedTracks.push(track);
+  }
   addTransceiver(): void {}
   getSenders(): RTCRtpSender[] {
     return [];
@@ -75,5 +84,46 @@ export class FakeMediaStream {
   }
   addTrack(t: MediaStreamTrack) {
     this.tracks.push(t);
+  }
+}
+
+/** An RTCDataChannel that "opens" when told to and records what was sent. */
+export class FakeDataChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'connecting';
+  readonly sent: string[] = [];
+  constructor(
+    readonly label: string,
+    readonly init: RTCDataChannelInit,
+  ) {
+    super();
+  }
+  send(data: string): void {
+    if (this.readyState !== 'open') throw new Error('InvalidStateError: not open');
+    this.sent.push(data);
+  }
+  open(): void {
+    this.readyState = 'open';
+    this.dispatchEvent(new Event('open'));
+  }
+  receive(data: string): void {
+    this.dispatchEvent(new MessageEvent('message', { data }));
+  }
+  close(): void {
+    if (this.readyState === 'closed') return;
+    this.readyState = 'closed';
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+/** A camera or microphone track: records `stop()`. */
+export class FakeTrack {
+  enabled = true;
+  readyState: MediaStreamTrackState = 'live';
+  constructor(readonly kind: 'audio' | 'video') {}
+  stop(): void {
+    this.readyState = 'ended';
+  }
+  getSettings(): MediaTrackSettings {
+    return {};
   }
 }

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
+import { onCleanup } from './cleanup.ts';
+
+export interface Redis {
+  /** `redis://:password@host:port`, for the gateway's REDIS_URL. */
+  url: string;
+  container: StartedRedisContainer;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A throw-away `redis:8` for the gateway replicas, published on loopback only, with the
+ * stack's persistence (append-only file, fsync every second) so its cost is in the numbers.
+ */
+export async function startRedis(): Promise<Redis> {
+  const container = await new RedisContainer('redis:8')
+    .withPassword(randomBytes(16).toString('hex'))
+    .withCommand(['redis-server', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''])
+    .start();
+  const stop = onCleanup('redis container', async () => {
+    await container.stop({ timeout: 5_000 });
+  });
+  return { url: container.getConnectionUrl(), container, stop };
+}

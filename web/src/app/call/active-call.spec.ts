@@ -1,0 +1,196 @@
+import { jest } from '@jest/globals';
+import { signal } from '@angular/core';
+import { CALL_END_REASONS, type UserSummary } from '@callgate/protocol';
+
+import {
+  ActiveCall,
+  type ActiveCallOptions,
+  DATA_CHANNEL_ID,
+  MEDIA_TIMEOUT_MS,
+} from './active-call';
+import type { EndReason } from './call-state';
+import type { MediaDeviceSource } from './local-media';
+import { FakeMediaStream, FakeRtcPeer, FakeTrack } from './testing/fake-rtc';
+
+const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
+const END_REASONS: readonly EndReason[] = [...CALL_END_REASONS, 'failed'];
+
+/** Any method returns the stub again: enough WebAudio for the ring tone to run. */
+function webAudioStub(): unknown {
+  const stub: unknown = new Proxy(function () {}, {
+    get: (_t, key) => (key === 'then' ? undefined : key === 'currentTime' ? 0 : stub),
+    apply: () => stub,
+  });
+  return stub;
+}
+class FakeAudioContext {
+  currentTime = 0;
+  resume = () => Promise.resolve();
+  close = jest.fn(() => Promise.resolve());
+  createGain = () => webAudioStub();
+  createOscillator = () => webAudioStub();
+  get destination() {
+    return webAudioStub();
+  }
+}
+
+function deferred<T>() {
+  return Promise.withResolvers<T>();
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+interface Harness {
+  call: ActiveCall;
+  peers: FakeRtcPeer[];
+  tracks: FakeTrack[];
+  media: ReturnType<typeof deferred<{ stream: MediaStream | null; problem: string | null }>>;
+  ice: ReturnType<typeof deferred<RTCIceServer[]>>;
+  timeouts: string[];
+}
+
+function harness(): Harness {
+  const peers: FakeRtcPeer[] = [];
+  const tracks = [new FakeTrack('audio'), new FakeTrack('video')];
+  const media = deferred<{ stream: MediaStream | null; problem: string | null }>();
+  const ice = deferred<RTCIceServer[]>();
+  const timeouts: string[] = [];
+  const devices: MediaDeviceSource = {
+    open: () => media.promise,
+    openTrack: () => Promise.reject(new Error('not used')),
+    cameraId: signal<string | null>(null),
+    microphoneId: signal<string | null>(null),
+  };
+  const options: ActiveCallOptions = {
+    peer: bob,
+    role: 'caller',
+    devices,
+    iceServers: () => ice.promise,
+    relayOnly: () => false,
+    createPeerConnection: (c) => {
+      const pc = new FakeRtcPeer(c);
+      peers.push(pc);
+      return pc as unknown as RTCPeerConnection;
+    },
+    sendSignal: () => undefined,
+    onConnectionState: () => undefined,
+    onMediaTimeout: (detail) => timeouts.push(detail),
+  };
+  return { call: new ActiveCall('c1', options), peers, tracks, media, ice, timeouts };
+}
+
+function giveMedia(h: Harness): void {
+  h.media.resolve({
+    stream: new FakeMediaStream(
+      h.tracks as unknown as MediaStreamTrack[],
+    ) as unknown as MediaStream,
+    problem: null,
+  });
+}
+
+/** Brings a fresh call to one phase of its life; each returns once it is there. */
+const PHASES: Record<string, (h: Harness) => Promise<void>> = {
+  ringing: async (h) => h.call.ring(),
+  'opening the camera': async (h) => {
+    void h.call.openMedia();
+  },
+  'camera open': async (h) => {
+    giveMedia(h);
+    await h.call.openMedia();
+  },
+  'fetching TURN credentials': async (h) => {
+    giveMedia(h);
+    void h.call.connect();
+    await flush();
+  },
+  connected: async (h) => {
+    giveMedia(h);
+    h.ice.resolve([]);
+    await h.call.connect();
+    h.peers[0]!.become('connected');
+  },
+  reconnecting: async (h) => {
+    giveMedia(h);
+    h.ice.resolve([]);
+    await h.call.connect();
+    h.peers[0]!.become('connected');
+    h.peers[0]!.become('disconnected');
+    h.call.armMediaTimer('lost');
+  },
+};
+
+describe('ActiveCall', () => {
+  beforeAll(() => {
+    (globalThis as { MediaStream?: unknown }).MediaStream = FakeMediaStream;
+    (globalThis as { AudioContext?: unknown }).AudioContext = FakeAudioContext;
+  });
+  afterAll(() => {
+    delete (globalThis as { AudioContext?: unknown }).AudioContext;
+  });
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('creates the connection with a pre-negotiated data channel, stats and a media timer', async () => {
+    const h = harness();
+    await PHASES['connected']!(h);
+    const pc = h.peers[0]!;
+    expect(pc.channels).toHaveLength(1);
+    expect(pc.channels[0]!.init).toEqual({ negotiated: true, id: DATA_CHANNEL_ID });
+    expect(pc.addedTracks).toEqual(h.tracks);
+    expect(h.call.remoteStream()).not.toBeNull();
+    // The stats sampler and the media timer are running.
+    expect(jest.getTimerCount()).toBeGreaterThanOrEqual(2);
+    h.call.close('hangup');
+  });
+
+  it('reports a media timeout once, and not after it was closed', async () => {
+    const h = harness();
+    await PHASES['connected']!(h);
+    jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+    expect(h.timeouts).toEqual(['No network path to the other person was found in time.']);
+    h.call.armMediaTimer('again');
+    h.call.close('disconnected');
+    jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+    expect(h.timeouts).toHaveLength(1);
+  });
+
+  describe.each(Object.keys(PHASES))('closed while %s', (phase) => {
+    it.each(END_REASONS)(
+      'with reason %s releases connection, devices, data channel and timers',
+      async (reason) => {
+        document.title = 'Callgate';
+        const h = harness();
+        await PHASES[phase]!(h);
+        h.call.close(reason);
+        // Whatever was still on its way arrives after the end and must not revive anything.
+        giveMedia(h);
+        h.ice.resolve([]);
+        await flush();
+        expect(await h.call.connect()).toBe(false);
+
+        expect(h.call.closed).toBe(true);
+        expect(h.call.endReason).toBe(reason);
+        expect(h.peers.every((pc) => pc.closed)).toBe(true);
+        expect(h.peers.flatMap((pc) => pc.channels).every((c) => c.readyState === 'closed')).toBe(
+          true,
+        );
+        expect(h.tracks.map((t) => t.readyState)).toEqual(
+          phase === 'ringing' ? ['live', 'live'] : ['ended', 'ended'],
+        );
+        expect(h.call.media.stream()).toBeNull();
+        expect(h.call.remoteStream()).toBeNull();
+        expect(jest.getTimerCount()).toBe(0);
+        expect(document.title).toBe('Callgate');
+      },
+    );
+  });
+
+  it('keeps the first end reason when closed twice', () => {
+    const h = harness();
+    h.call.close('declined');
+    h.call.close('hangup');
+    expect(h.call.endReason).toBe('declined');
+  });
+});
