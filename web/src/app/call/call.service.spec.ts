@@ -65,7 +65,10 @@ describe('CallService', () => {
         { provide: SignalingClient, useValue: signaling },
         {
           provide: TurnCredentialsService,
-          useValue: { iceServers: jest.fn(async () => iceServers) },
+          useValue: {
+            iceServers: jest.fn(async () => iceServers),
+            ready: jest.fn(async () => iceServers),
+          },
         },
         {
           provide: MediaDevicesService,
@@ -176,7 +179,7 @@ describe('CallService', () => {
     });
     await accepting;
     await flush();
-    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2' }]);
+    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2', hasOffer: true }]);
     const pc = peers[0]!;
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
     expect(pc.candidates).toHaveLength(1);
@@ -187,6 +190,71 @@ describe('CallService', () => {
     calls.hangup();
     expect(signaling.events('call:hangup')).toEqual([{ callId: 'c2' }]);
     expect(pc.closed).toBe(true);
+  });
+
+  it('callee: prepares while ringing but sends nothing before Accept', async () => {
+    signaling.push('call:incoming', { callId: 'c4', from: bob });
+    signaling.push('signal', {
+      callId: 'c4',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'remote-offer' },
+    });
+    await flush();
+    expect(peers).toHaveLength(1);
+    const pc = peers[0]!;
+    expect(pc.configuration.iceCandidatePoolSize).toBe(1);
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
+    expect(pc.localDescription).toBeNull();
+    expect(signaling.events('signal')).toEqual([]);
+    await calls.accept();
+    await flush();
+    expect(signaling.events('call:accept')).toEqual([{ callId: 'c4', hasOffer: true }]);
+    expect(signaling.events('signal')).toEqual([
+      { callId: 'c4', description: { type: 'answer', sdp: 'answer' } },
+    ]);
+    // The prepared connection is the call's connection: none other was made.
+    expect(peers).toHaveLength(1);
+  });
+
+  it.each(['cancelled', 'timeout', 'answered_elsewhere'] as const)(
+    'callee: a ring that ends as %s closes the prepared connection',
+    async (reason) => {
+      signaling.push('call:incoming', { callId: 'c5', from: bob });
+      await flush();
+      expect(peers).toHaveLength(1);
+      signaling.push('call:ended', { callId: 'c5', reason });
+      expect(state()).toMatchObject({ name: 'ended', reason });
+      expect(peers[0]!.closed).toBe(true);
+      expect(signaling.events('signal')).toEqual([]);
+    },
+  );
+
+  it('callee: declining closes the prepared connection', async () => {
+    signaling.push('call:incoming', { callId: 'c6', from: bob });
+    await flush();
+    calls.decline();
+    expect(peers[0]!.closed).toBe(true);
+    expect(signaling.events('call:decline')).toEqual([{ callId: 'c6' }]);
+  });
+
+  it('caller: offers while ringing once the invite has an id, and resends when asked', async () => {
+    let release: (ack: unknown) => void = () => undefined;
+    signaling.answers.set('call:invite', () => new Promise((resolve) => (release = resolve)));
+    const placing = calls.call(bob);
+    await flush();
+    expect(peers).toHaveLength(1);
+    const pc = peers[0]!;
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    await flush();
+    expect(signaling.events('signal')).toEqual([]);
+    release({ ok: true, callId: 'c8' });
+    await placing;
+    const offer = { callId: 'c8', description: { type: 'offer', sdp: 'offer' } };
+    expect(signaling.events('signal')).toEqual([offer]);
+    signaling.push('call:accepted', { callId: 'c8', role: 'caller', resendOffer: true });
+    await flush();
+    expect(signaling.events('signal')).toEqual([offer, offer]);
+    expect(peers).toHaveLength(1);
   });
 
   it('uses iceTransportPolicy "relay" when Relay only is on', async () => {
@@ -239,7 +307,10 @@ describe('CallService resume after reconnect', () => {
     TestBed.configureTestingModule({
       providers: [
         { provide: SignalingClient, useValue: signaling },
-        { provide: TurnCredentialsService, useValue: { iceServers: jest.fn(async () => []) } },
+        {
+          provide: TurnCredentialsService,
+          useValue: { iceServers: jest.fn(async () => []), ready: jest.fn(async () => []) },
+        },
         {
           provide: MediaDevicesService,
           useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },

@@ -62,7 +62,9 @@ export class CallService {
 
   constructor() {
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
-    this.signaling.on('call:accepted').subscribe((p) => void this.onAccepted(p.callId));
+    this.signaling
+      .on('call:accepted')
+      .subscribe((p) => void this.onAccepted(p.callId, p.resendOffer === true));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('signal').subscribe((s) => {
@@ -102,7 +104,8 @@ export class CallService {
     requestNotificationPermission();
     const call = this.begin(null, peer, 'caller');
     this.machine.setState({ name: 'outgoing', callId: null, peer });
-    void call.openMedia();
+    // Camera, connection and offer while the invite is on its way and while it rings.
+    this.prepare(call);
     let ack;
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id });
@@ -135,9 +138,12 @@ export class CallService {
       peer: state.peer,
       role: 'callee',
     });
-    void call.openMedia();
+    // The connection was prepared while ringing; the gateway is told whether the caller's
+    // offer reached this tab, so the caller resends it when it did not.
+    const hasOffer = await call.readyToAnswer();
+    if (call.closed) return;
     try {
-      const ack = await this.signaling.request('call:accept', { callId: state.callId });
+      const ack = await this.signaling.request('call:accept', { callId: state.callId, hasOffer });
       if (!ack.ok) {
         this.finish(call, 'failed', false, ack.error.message);
         return;
@@ -147,6 +153,7 @@ export class CallService {
       return;
     }
     await this.connect(call);
+    await call.answer();
   }
 
   decline(): void {
@@ -205,7 +212,8 @@ export class CallService {
       peer,
       role,
       devices: this.devices,
-      iceServers: () => this.turn.iceServers(),
+      iceServers: () => this.turn.ready(),
+      freshIceServers: () => this.turn.iceServers(),
       relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
       sendSignal: (id, message) => this.sendSignal(id, message),
@@ -222,15 +230,29 @@ export class CallService {
     const call = this.begin(incoming.callId, incoming.from, 'callee');
     if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
       call.ring();
+      // Camera preview and a connection holding the caller's offer while it rings; the
+      // answer waits for Accept.
+      this.prepare(call);
     }
   }
 
-  private async onAccepted(callId: string): Promise<void> {
+  private async onAccepted(callId: string, resendOffer: boolean): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
     if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
     this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
     await this.connect(call);
+    await call.answer(resendOffer);
+  }
+
+  /** Creates the call's connection ahead of the answer; a failure is retried at the answer. */
+  private prepare(call: ActiveCall): void {
+    call.connect().catch((error: unknown) => {
+      console.warn(
+        '[call] could not prepare the connection while ringing; retrying on answer',
+        error,
+      );
+    });
   }
 
   private onEnded(ended: CallEnded): void {
