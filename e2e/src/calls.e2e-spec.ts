@@ -9,6 +9,7 @@ import { configuredIceServerUrls } from './support/webrtc-probe.js';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
+import { describeRinging } from './scenarios/ringing.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 import { type CallgateStack, startStack } from './support/stack.js';
 
@@ -57,6 +58,13 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
 
   describe('one network', () => {
     describeDirectAndRelayCalls(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('ringing (pre-negotiation)', () => {
+    describeRinging(
       () => stack,
       () => ({ alice, bob }),
     );
