@@ -21,6 +21,7 @@ import {
   type ContainerBrowser,
 } from '@callgate/e2e/src/support/container-browser.js';
 import { Person } from '@callgate/e2e/src/support/person.js';
+import { liveCameraTracks, relaySockets } from '@callgate/e2e/src/support/ringing-probe.js';
 import { APP_URL, REPOSITORY_ROOT } from '@callgate/e2e/src/support/stack.js';
 import { createTestCertificates } from '@callgate/e2e/src/support/test-certificates.js';
 /* eslint-enable @nx/enforce-module-boundaries */
@@ -58,7 +59,25 @@ export interface Variant {
   calls: MeasuredCall[];
 }
 
+/** What one held ring (pre-negotiation) costs, measured over {@link RING_HOLD_MS}. */
+export interface RingingCost {
+  mode: 'direct' | 'relay';
+  /** coturn relay sockets (allocations) held during the ring, over the count before it. */
+  allocationsHeld: number;
+  /** Live camera tracks at the callee during the ring (the preview). */
+  calleeCameraTracks: number;
+  /** Busy CPU of each browser container during the ring and while idle, in % of one core. */
+  callerCpuRinging: number;
+  callerCpuIdle: number;
+  calleeCpuRinging: number;
+  calleeCpuIdle: number;
+  /** coturn relay sockets left over this ring's count before it, after Decline. */
+  allocationsLeftAfterDecline: number;
+}
+
+const RING_HOLD_MS = 5_000;
 const results: Variant[] = [];
+const ringing: RingingCost[] = [];
 const NOT_MEASURED: SetupTiming = {
   acceptedAt: null,
   pcCreatedAt: null,
@@ -219,10 +238,9 @@ describe('call set-up benchmark', () => {
   }, 900_000);
 
   afterAll(async () => {
-    writeFileSync(
-      process.env['BENCH_CALL_SETUP_OUT'] ?? 'call-setup.json',
-      JSON.stringify(results, null, 2),
-    );
+    const out = process.env['BENCH_CALL_SETUP_OUT'] ?? 'call-setup.json';
+    writeFileSync(out, JSON.stringify(results, null, 2));
+    writeFileSync(`${out}.ringing.json`, JSON.stringify(ringing, null, 2));
     for (const side of [a, b]) await side?.context.close().catch(() => undefined);
     for (const person of [alice, bob]) await person?.leave().catch(() => undefined);
     await stack?.stop();
@@ -267,6 +285,70 @@ describe('call set-up benchmark', () => {
       const [callee, caller] = await probes;
       variant.calls.push(measured(acceptedAt, callee, caller));
       await hangUp(alice, bob);
+    }
+    await alice.setRelayOnly(false);
+    await bob.setRelayOnly(false);
+  }
+
+  /** A container's CPU time so far (cgroup v2 `usage_usec`, the container's own namespace). */
+  async function cpuMicros(service: string): Promise<number> {
+    const { output } = await stack.environment
+      .getContainer(`${service}-1`)
+      .exec(['cat', '/sys/fs/cgroup/cpu.stat']);
+    const match = /usage_usec (\d+)/.exec(output);
+    if (!match) throw new Error(`no cpu.stat in ${service}: ${output.slice(0, 200)}`);
+    return Number(match[1]);
+  }
+
+  /** Busy CPU of both browser containers over `ms`, in % of one core. */
+  async function cpuOver(ms: number): Promise<{ caller: number; callee: number }> {
+    const before = [await cpuMicros('browser-a'), await cpuMicros('browser-b')];
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const after = [await cpuMicros('browser-a'), await cpuMicros('browser-b')];
+    const elapsedUs = (Date.now() - started) * 1000;
+    return {
+      caller: ((after[0]! - before[0]!) / elapsedUs) * 100,
+      callee: ((after[1]! - before[1]!) / elapsedUs) * 100,
+    };
+  }
+
+  /** Holds rings unanswered: allocations, camera and CPU they cost, then Decline. */
+  async function ringingCosts(mode: 'direct' | 'relay', rings: number): Promise<void> {
+    await people();
+    await alice.setRelayOnly(mode === 'relay');
+    await bob.setRelayOnly(mode === 'relay');
+    const turn = stack.environment.getContainer('turn-1');
+    for (let i = 0; i < rings; i++) {
+      const idle = await cpuOver(RING_HOLD_MS);
+      const before = await relaySockets(turn);
+      await alice.call(bob);
+      await bob.hearsRingingFrom(alice);
+      // Let the pre-negotiation finish (offer applied, pools gathered), then measure.
+      await bob.page.waitForFunction(() =>
+        (window.__e2ePeerConnections ?? []).some(
+          (pc) => pc.connectionState !== 'closed' && pc.remoteDescription?.type === 'offer',
+        ),
+      );
+      await bob.page.waitForTimeout(1_000);
+      const held = (await relaySockets(turn)) - before;
+      const camera = await liveCameraTracks(bob.page);
+      const busy = await cpuOver(RING_HOLD_MS);
+      await bob.decline();
+      await alice.reads(`${bob.username} declined the call.`);
+      await alice.page.waitForTimeout(2_000);
+      ringing.push({
+        mode,
+        allocationsHeld: held,
+        calleeCameraTracks: camera,
+        callerCpuRinging: busy.caller,
+        callerCpuIdle: idle.caller,
+        calleeCpuRinging: busy.callee,
+        calleeCpuIdle: idle.callee,
+        allocationsLeftAfterDecline: (await relaySockets(turn)) - before,
+      });
+      await alice.dismissOutcome();
+      await bob.dismissOutcome();
     }
     await alice.setRelayOnly(false);
     await bob.setRelayOnly(false);
@@ -353,6 +435,7 @@ describe('call set-up benchmark', () => {
   for (const mode of ['direct', 'relay'] as const) {
     it(`${mode}: baseline`, () => baselineCalls(mode, 'plain', CALLS), 900_000);
     it(`${mode}: stack through the UI`, () => stackCalls(mode), 900_000);
+    it(`${mode}: what a held ring costs`, () => ringingCosts(mode, 3), 900_000);
     it(
       `${mode}: baseline with credentials fetched after accept`,
       () => baselineCalls(mode, 'fetch', VARIANT_CALLS),
