@@ -1,6 +1,6 @@
 /**
  * Jest config for the call set-up benchmark only (bench/src/browser/*.bench-spec.ts): it
- * reuses the end-to-end harness (e2e/src/support), which is written for Jest + ts-jest.
+ * reuses the end-to-end harness (e2e-support/), which is written for Jest + ts-jest.
  * Not a test: run by `npm run bench` (bench/src/browser/benchmark.ts), never by `npm test`.
  */
 module.exports = {
@@ -27,7 +27,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@callgate/protocol$': '<rootDir>/../protocol/src/index.ts',
-    '^@callgate/e2e/(.*)\\.js$': '<rootDir>/../e2e/$1',
+    '^@callgate/e2e-support$': '<rootDir>/../e2e-support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 900_000,

@@ -10,6 +10,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
     '^@callgate/protocol$': '<rootDir>/../protocol/src/index.ts',
+    '^@callgate/e2e-support$': '<rootDir>/../e2e-support/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // Image builds and the stack start happen in beforeAll; calls take seconds each.

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: lint, unit, integration and end-to-end for every project, then one
-// closing line summing every Jest run ("Tests: N passed, N failed").
+// `npm test`: formatting, lint, type checks (e2e, e2e-support, bench: the projects no build
+// compiles), unit, integration and end-to-end for every project, then one closing line
+// summing every Jest run ("Tests: N passed, N failed"). A failed step that is not a Jest
+// run (formatting, lint, a type check, a crash) counts as one failure there.
 // Every step runs even when an earlier one fails, so one run shows everything broken.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +13,9 @@ const resultsDir = join(root, 'tmp', 'test-results');
 const only = process.argv.slice(2);
 
 const steps = [
+  { name: 'format', command: ['npx', 'prettier', '--check', '.'] },
   { name: 'lint', args: ['run-many', '-t', 'lint'] },
+  { name: 'typecheck', args: ['run-many', '-t', 'typecheck'] },
   { name: 'unit', args: ['run-many', '-t', 'test'] },
   { name: 'integration', args: ['run-many', '-t', 'integration', '--parallel=1'] },
   { name: 'e2e', args: ['run-many', '-t', 'e2e', '--parallel=1'] },
@@ -26,12 +30,15 @@ if (process.env.CI) env.NX_DAEMON = 'false';
 const outcomes = [];
 for (const step of steps) {
   const started = Date.now();
-  console.log(`\n=== ${step.name}: nx ${step.args.join(' ')}`);
-  const run = spawnSync('npx', ['nx', ...step.args, '--outputStyle=static', ...ciFlags], {
-    cwd: root,
-    stdio: 'inherit',
-    env,
-  });
+  const [file, ...args] = step.command ?? [
+    'npx',
+    'nx',
+    ...step.args,
+    '--outputStyle=static',
+    ...ciFlags,
+  ];
+  console.log(`\n=== ${step.name}: ${[file, ...args].join(' ')}`);
+  const run = spawnSync(file, args, { cwd: root, stdio: 'inherit', env });
   outcomes.push({ ...step, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 
@@ -55,8 +62,12 @@ for (const outcome of outcomes) {
     `  step ${outcome.name.padEnd(23)} ${outcome.ok ? 'ok' : 'FAILED'} (${outcome.seconds.toFixed(0)} s)`,
   );
 }
-// A step that failed without a failing test (lint, a build, a crash) still counts once.
+// A step that failed without a failing test of its own (formatting, lint, a type check, a
+// build, a crash) counts once; a Jest step that failed is already counted by its tests.
+const jestSteps = new Set(['unit', 'integration', 'e2e']);
 const brokenSteps = outcomes.filter((o) => !o.ok).length;
+const brokenNonJest = outcomes.filter((o) => !o.ok && !jestSteps.has(o.name)).length;
+failed += brokenNonJest;
 if (brokenSteps > 0 && failed === 0) failed = brokenSteps;
 if (passed === 0 && failed === 0) failed = 1; // ran no test: that is a failure too
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

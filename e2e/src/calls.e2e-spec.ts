@@ -4,14 +4,17 @@
  * through the UI. Scenarios 1–5 of issue 5, in order; each prints the time from "Accept"
  * to the first decoded remote frame and the candidate pair that carries the media.
  */
-import { Person } from './support/person.js';
-import { configuredIceServerUrls } from './support/webrtc-probe.js';
+import {
+  type CallgateStack,
+  configuredIceServerUrls,
+  Person,
+  startStack,
+} from '@callgate/e2e-support';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeRinging } from './scenarios/ringing.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
-import { type CallgateStack, startStack } from './support/stack.js';
 
 jest.setTimeout(180_000);
 // One retry, loudly: the web client's negotiation sometimes deadlocks on glare (both sides

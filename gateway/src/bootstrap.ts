@@ -23,6 +23,20 @@ export async function createGateway(
     logger,
     bodyParser: true,
   });
+  configureGateway(app, config, logger);
+  return app;
+}
+
+/**
+ * Everything `createGateway` does to an application after creating it: body limits,
+ * prefix, filters, the socket adapter, OpenAPI. Separate so the wiring test can apply it
+ * to an app whose database provider is replaced (`Test.createTestingModule`).
+ */
+export function configureGateway(
+  app: NestExpressApplication,
+  config: AppConfig,
+  logger: PinoLoggerService,
+): void {
   app.useBodyParser('json', { limit: '16kb' });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -47,5 +61,4 @@ export async function createGateway(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
-  return app;
 }

@@ -42,7 +42,7 @@ function post(
   return fetch(`${gateway.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
@@ -98,17 +98,18 @@ describe('accounts on PostgreSQL 17', () => {
     const client = new Client({ connectionString: postgres.getConnectionUri() });
     await client.connect();
     try {
-      const user = await client.query('SELECT password_hash FROM users WHERE id = $1', [
-        session.user.id,
-      ]);
-      expect(user.rows[0].password_hash).toMatch(/^\$argon2id\$/);
-      const tokens = await client.query(
+      const user = await client.query<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE id = $1',
+        [session.user.id],
+      );
+      expect(user.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+      const tokens = await client.query<{ token_hash: Buffer }>(
         'SELECT token_hash FROM refresh_tokens WHERE user_id = $1',
         [session.user.id],
       );
       const raw = cookieOf(response).split('=')[1]!;
       expect(tokens.rows).toHaveLength(1);
-      expect(tokens.rows[0].token_hash.toString('base64url')).not.toBe(raw);
+      expect(tokens.rows[0]?.token_hash.toString('base64url')).not.toBe(raw);
     } finally {
       await client.end();
     }
@@ -174,14 +175,14 @@ describe('accounts on PostgreSQL 17', () => {
     const client = new Client({ connectionString: postgres.getConnectionUri() });
     await client.connect();
     try {
-      const stored = await client.query(
+      const stored = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM users WHERE username IN ('ab', 'shortpass', 'extra', 'blank')`,
       );
-      expect(stored.rows[0].n).toBe(0);
-      const graces = await client.query(
+      expect(stored.rows[0]?.n).toBe(0);
+      const graces = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM users WHERE lower(username) = 'grace.hopper'`,
       );
-      expect(graces.rows[0].n).toBe(1);
+      expect(graces.rows[0]?.n).toBe(1);
     } finally {
       await client.end();
     }

@@ -1,5 +1,12 @@
 import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import type { AuthSession, CallHistory, ClientToServerEvents, EmptyAck } from '@callgate/protocol';
+import type {
+  AuthSession,
+  CallHistory,
+  ClientAck,
+  ClientPayload,
+  ClientToServerEvents,
+  EmptyAck,
+} from '@callgate/protocol';
 import { MAX_SDP_BYTES } from '@callgate/protocol';
 import {
   type ClientSocket,
@@ -51,20 +58,17 @@ async function open(user: TestUser, token = user.token): Promise<ClientSocket> {
   return socket;
 }
 
-type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-type AckOf<E extends keyof ClientToServerEvents> = Parameters<
-  Parameters<ClientToServerEvents[E]>[1]
->[0];
-
 function send<E extends keyof ClientToServerEvents>(
   socket: ClientSocket,
   event: E,
-  payload: Payload<E>,
-): Promise<AckOf<E>> {
-  return (socket.timeout(5000).emitWithAck as (event: E, payload: Payload<E>) => Promise<AckOf<E>>)(
-    event,
-    payload,
-  );
+  payload: ClientPayload<E>,
+): Promise<ClientAck<E>> {
+  return (
+    socket.timeout(5000).emitWithAck as (
+      event: E,
+      payload: ClientPayload<E>,
+    ) => Promise<ClientAck<E>>
+  )(event, payload);
 }
 
 async function invite(caller: ClientSocket, callee: TestUser): Promise<string> {

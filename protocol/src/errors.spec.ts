@@ -3,11 +3,29 @@ import { CALL_END_REASONS } from './calls.js';
 import { USERNAME_PATTERN } from './limits.js';
 
 describe('protocol runtime helpers', () => {
-  it('recognises every error code and nothing else', () => {
-    for (const code of ERROR_CODES) expect(isErrorCode(code)).toBe(true);
-    expect(isErrorCode('nope')).toBe(false);
-    expect(isErrorCode(42)).toBe(false);
-    expect(ERROR_CODES).toContain(ErrorCode.Forbidden);
+  // Written out, not read from ErrorCode: these strings are the wire contract.
+  const CONTRACT_CODES = [
+    'conflict',
+    'forbidden',
+    'internal',
+    'invalid_payload',
+    'not_found',
+    'rate_limited',
+    'token_expired',
+    'unauthorized',
+  ];
+
+  it('lists exactly the error codes the gateway sends', () => {
+    expect([...ERROR_CODES].sort()).toEqual(CONTRACT_CODES);
+    expect(ErrorCode.InvalidPayload).toBe('invalid_payload');
+    expect(ErrorCode.TokenExpired).toBe('token_expired');
+  });
+
+  it('recognises each contract code and nothing else', () => {
+    for (const code of CONTRACT_CODES) expect(isErrorCode(code)).toBe(true);
+    for (const value of ['busy', 'nope', '', 'Forbidden', 'forbidden ', 42, null, undefined, {}]) {
+      expect(isErrorCode(value)).toBe(false);
+    }
   });
 
   it('lists the seven call end reasons the gateway can send', () => {

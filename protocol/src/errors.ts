@@ -8,7 +8,6 @@ export const ErrorCode = {
   TokenExpired: 'token_expired',
   Forbidden: 'forbidden',
   NotFound: 'not_found',
-  Busy: 'busy',
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
   Internal: 'internal',

@@ -143,7 +143,7 @@ export function object<T extends object>(
   shape: Shape<T>,
   refine?: (value: T) => string | null,
 ): Schema<T> {
-  const entries = Object.entries(shape) as [string, Schema<unknown>][];
+  const entries = Object.entries<Schema<unknown>>(shape);
   return {
     check: (value, path) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value))

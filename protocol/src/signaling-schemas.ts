@@ -17,15 +17,12 @@ import type {
   CallIdPayload,
   CallInvitePayload,
   ClientEventName,
-  ClientToServerEvents,
+  ClientPayload,
   IceCandidatePayload,
   ReauthenticatePayload,
   SessionDescriptionPayload,
   SignalPayload,
 } from './signaling.js';
-
-/** The payload type of a client→server event. */
-export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
 
 const callId = uuid('callId must be a call id');
 

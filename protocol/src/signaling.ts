@@ -120,11 +120,12 @@ export interface ServerToClientEvents {
 
 export type ClientEventName = keyof ClientToServerEvents;
 export type ServerEventName = keyof ServerToClientEvents;
-export const CLIENT_EVENT_NAMES: readonly ClientEventName[] = [
-  'call:invite',
-  'call:accept',
-  'call:decline',
-  'call:hangup',
-  'signal',
-  'auth:refresh',
-];
+
+/** The payload of a client → server event. */
+export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** What a client → server event answers through its ack. */
+export type ClientAck<E extends ClientEventName> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0];
+/** The payload of a server → client event. */
+export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
 import { row, type Benchmark, type Row } from '../lib/result.ts';
+import { atMostPlus, atMostTimes } from '../lib/targets.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
@@ -153,7 +154,7 @@ export const callSetupBenchmark: Benchmark = {
             `baseline-${mode}`,
             b,
             key === 'frameMs' ? '≤ 0.6× baseline' : '—',
-            key === 'frameMs' && Number.isFinite(s) && Number.isFinite(b) ? s <= 0.6 * b : null,
+            key === 'frameMs' ? atMostTimes(s, b, 0.6) : null,
           ),
         );
       }
@@ -168,7 +169,7 @@ export const callSetupBenchmark: Benchmark = {
         'stack direct',
         direct,
         '≤ direct + 100 ms',
-        Number.isFinite(relay) && Number.isFinite(direct) ? relay <= direct + 100 : null,
+        atMostPlus(relay, direct, 100),
       ),
     );
 
@@ -205,7 +206,7 @@ export const callSetupBenchmark: Benchmark = {
       })),
     });
     return {
-      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e/src/support/stack.ts](../e2e/src/support/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e/src/support/person.ts](../e2e/src/support/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. The baseline's caller camera is open before accept and its callee opens its own after; the stack pre-negotiates while it rings (notes). Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
+      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e-support/src/stack.ts](../e2e-support/src/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e-support/src/person.ts](../e2e-support/src/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. The baseline's caller camera is open before accept and its callee opens its own after; the stack pre-negotiates while it rings (notes). Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
       rows,
       details: [table, ringingTable(ringing)],
       charts: [{ file: 'call-setup.svg', title: 'Accept → first frame by variant', svg: chart }],

@@ -1,7 +1,7 @@
 /**
  * Benchmark 1 (call set-up in real Chromium), run by Jest so it can reuse the end-to-end
- * harness as is: the composed stack with its test browsers (e2e/src/support/stack.ts), and
- * people driven through the UI (e2e/src/support/person.ts). Started by
+ * harness as is: the composed stack with its test browsers (e2e-support/src/stack.ts), and
+ * people driven through the UI (e2e-support/src/person.ts). Started by
  * bench/src/browser/benchmark.ts, which reads the JSON this writes to BENCH_CALL_SETUP_OUT.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,19 +12,17 @@ import {
   Wait,
   type StartedDockerComposeEnvironment,
 } from 'testcontainers';
-/* eslint-disable @nx/enforce-module-boundaries -- the e2e harness (scope:test) is shared with
-   the benchmarks (scope:test) as the lead decided; Nx still refuses imports of a project it
-   classifies as e2e. Moving e2e/src/support into a scope:test library would remove this. */
-import { hangUp } from '@callgate/e2e/src/support/call-flow.js';
 import {
+  APP_URL,
   attachBrowser,
   type ContainerBrowser,
-} from '@callgate/e2e/src/support/container-browser.js';
-import { Person } from '@callgate/e2e/src/support/person.js';
-import { liveCameraTracks, relaySockets } from '@callgate/e2e/src/support/ringing-probe.js';
-import { APP_URL, REPOSITORY_ROOT } from '@callgate/e2e/src/support/stack.js';
-import { createTestCertificates } from '@callgate/e2e/src/support/test-certificates.js';
-/* eslint-enable @nx/enforce-module-boundaries */
+  createTestCertificates,
+  hangUp,
+  liveCameraTracks,
+  Person,
+  relaySockets,
+  REPOSITORY_ROOT,
+} from '@callgate/e2e-support';
 import {
   baselineClose,
   baselineOpenMedia,

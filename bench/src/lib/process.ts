@@ -26,7 +26,7 @@ export interface StartedProcess {
 
 export interface StartOptions {
   /** CPU list for `taskset -c`, e.g. "0". */
-  cpus?: string;
+  cpus?: string | undefined;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Echo output lines with this prefix. */

@@ -8,6 +8,7 @@ import {
   type HeapSiteSummary,
 } from '../lib/profile.ts';
 import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
+import { atLeast, atMost, atMostTimes, below } from '../lib/targets.ts';
 import { startBaselineRelay, type SignalingServer } from '../lib/servers.ts';
 import { linearFit } from '../lib/stats.ts';
 import { lineChartSvg } from '../lib/svg.ts';
@@ -272,7 +273,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         base.heapPerConnection,
         '≤ 1.5× baseline',
-        gw.heapPerConnection <= 1.5 * base.heapPerConnection,
+        atMostTimes(gw.heapPerConnection, base.heapPerConnection, 1.5),
       ),
       row(
         'RSS per connection (slope)',
@@ -281,7 +282,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         base.rssPerConnection,
         '≤ 1.5× baseline',
-        gw.rssPerConnection <= 1.5 * base.rssPerConnection,
+        atMostTimes(gw.rssPerConnection, base.rssPerConnection, 1.5),
       ),
       row(
         'Linearity of heap growth (r² of the line)',
@@ -290,7 +291,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         base.heapR2,
         'r² ≥ 0.99',
-        gw.heapR2 >= 0.99,
+        atLeast(gw.heapR2, 0.99),
       ),
       row(
         `Heap after ${WAVES} connect/disconnect waves + GC vs idle heap before them`,
@@ -299,7 +300,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         baseHeapBack * 100,
         '≤ +10 %',
-        heapBack <= 0.1,
+        atMost(heapBack, 0.1),
       ),
       row(
         `RSS at ${top.toLocaleString('en-US')} connections`,
@@ -308,7 +309,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         topBase.rss / 2 ** 20,
         '< 1024 MiB',
-        topGw.rss < 2 ** 30,
+        below(topGw.rss, 2 ** 30),
       ),
       row(
         'RSS at 20,000 connections (idle RSS + 20,000 × RSS slope)',
@@ -317,7 +318,7 @@ export const memoryBenchmark: Benchmark = {
         'baseline relay',
         (base.idle.rss + base.rssPerConnection * 20_000) / 2 ** 20,
         '< 1024 MiB',
-        rssAt20k < 2 ** 30,
+        below(rssAt20k, 2 ** 30),
       ),
     ];
     const chart = (metric: 'heapUsed' | 'rss', label: string) =>

@@ -7,6 +7,7 @@ import {
   type ProfileSummary,
 } from '../lib/profile.ts';
 import { row, type Benchmark, type BenchmarkContext } from '../lib/result.ts';
+import { atLeastTimes, atMostTimes } from '../lib/targets.ts';
 import type { SignalingServer } from '../lib/servers.ts';
 import { startBaselineRelay } from '../lib/servers.ts';
 import { lineChartSvg } from '../lib/svg.ts';
@@ -224,7 +225,7 @@ export const signalingBenchmark: Benchmark = {
         'baseline relay',
         base.sustained,
         '≥ 0.7× baseline',
-        base.sustained > 0 ? gw.sustained >= 0.7 * base.sustained : null,
+        atLeastTimes(gw.sustained, base.sustained, 0.7),
       ),
       row(
         `p99 emit→delivery at half the baseline's sustained rate (${half} calls/s)`,
@@ -233,7 +234,7 @@ export const signalingBenchmark: Benchmark = {
         'baseline relay',
         p99Base,
         '≤ 1.5× baseline',
-        p99Gw !== null && p99Base !== null ? p99Gw <= 1.5 * p99Base : null,
+        atMostTimes(p99Gw, p99Base, 1.5),
       ),
       row(
         `p50 emit→delivery at ${half} calls/s`,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
 import { docker, RUN_ID } from '../lib/docker.ts';
 import { row, type Benchmark, type BenchmarkContext, type Row } from '../lib/result.ts';
+import { below } from '../lib/targets.ts';
 import { freePort } from '../lib/servers.ts';
 import { median } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
@@ -176,7 +177,7 @@ export const startupBenchmark: Benchmark = {
         'db service alone, fresh volume',
         dbMedian,
         `< ${HEALTHY_WITHIN_S} s`,
-        coldMedian < HEALTHY_WITHIN_S,
+        below(coldMedian, HEALTHY_WITHIN_S),
       ),
       row(
         '`docker compose up -d` → all healthy, restart (volumes kept)',
@@ -185,7 +186,7 @@ export const startupBenchmark: Benchmark = {
         'db service alone, fresh volume',
         dbMedian,
         `< ${HEALTHY_WITHIN_S} s`,
-        warmMedian < HEALTHY_WITHIN_S,
+        below(warmMedian, HEALTHY_WITHIN_S),
       ),
       ...images.rows,
     ];

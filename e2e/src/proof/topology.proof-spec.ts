@@ -11,16 +11,21 @@ import {
   type StartedDockerComposeEnvironment,
   Wait,
 } from 'testcontainers';
-import { addressOn, attachBrowser, type ContainerBrowser } from '../support/container-browser.js';
-import { blockUdpTo, canReachTcp, onlyTcpPortTo, openAllPaths } from '../support/network-policy.js';
-import { createTestCertificates } from '../support/test-certificates.js';
-import { turnCredential } from '../support/turn-credentials.js';
 import {
+  addressOn,
+  attachBrowser,
+  blockUdpTo,
+  canReachTcp,
+  type ContainerBrowser,
+  createTestCertificates,
   describeCandidate,
   expectVideoFlowing,
   instrumentPeerConnections,
   type MediaSnapshot,
-} from '../support/webrtc-probe.js';
+  onlyTcpPortTo,
+  openAllPaths,
+  turnCredential,
+} from '@callgate/e2e-support';
 
 const PAGE = 'https://web:8443/';
 const TURN_SECRET = randomBytes(32).toString('hex');

@@ -1,5 +1,4 @@
-import type { Person } from '../support/person.js';
-import { RING_TIMEOUT_MS } from '../support/stack.js';
+import { type Person, RING_TIMEOUT_MS } from '@callgate/e2e-support';
 
 /** Scenario 4: declined, busy, ring timeout, caller cancel — each a plain sentence. */
 export function describeCallOutcomes(

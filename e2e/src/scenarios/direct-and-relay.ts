@@ -1,7 +1,10 @@
-import { connectCall, hangUp } from '../support/call-flow.js';
-import { loggedAllocations } from '../support/coturn-log.js';
-import type { Person } from '../support/person.js';
-import type { CallgateStack } from '../support/stack.js';
+import {
+  type CallgateStack,
+  connectCall,
+  hangUp,
+  loggedAllocations,
+  type Person,
+} from '@callgate/e2e-support';
 
 /** Scenarios 1 and 2: two people on one network; direct, then relay-only. */
 export function describeDirectAndRelayCalls(

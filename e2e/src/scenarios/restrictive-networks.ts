@@ -1,8 +1,14 @@
-import { connectCall, hangUp } from '../support/call-flow.js';
-import { addressOn } from '../support/container-browser.js';
-import { blockUdpTo, canReachTcp, onlyTcpPortTo, openAllPaths } from '../support/network-policy.js';
-import type { Person } from '../support/person.js';
-import type { CallgateStack } from '../support/stack.js';
+import {
+  addressOn,
+  blockUdpTo,
+  type CallgateStack,
+  canReachTcp,
+  connectCall,
+  hangUp,
+  onlyTcpPortTo,
+  openAllPaths,
+  type Person,
+} from '@callgate/e2e-support';
 
 /**
  * Scenario 3: each browser on its own network that reaches only web and turn; the

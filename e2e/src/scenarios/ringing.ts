@@ -1,14 +1,15 @@
 import type { Page } from 'playwright-core';
-import { hangUp } from '../support/call-flow.js';
-import type { Person } from '../support/person.js';
 import {
+  type CallgateStack,
+  hangUp,
   liveCameraTracks,
+  type Person,
   receivedSignals,
   relaySockets,
   remoteCandidates,
-} from '../support/ringing-probe.js';
-import { type CallgateStack, RING_TIMEOUT_MS } from '../support/stack.js';
-import { waitForDecodedVideo } from '../support/webrtc-probe.js';
+  RING_TIMEOUT_MS,
+  waitForDecodedVideo,
+} from '@callgate/e2e-support';
 
 /** Polls `read` until `accept` holds; fails with the last value after `timeoutMs`. */
 async function until<T>(

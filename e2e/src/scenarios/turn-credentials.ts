@@ -1,10 +1,14 @@
-import { connectCall, hangUp } from '../support/call-flow.js';
-import { addressOn } from '../support/container-browser.js';
-import { loggedAllocations } from '../support/coturn-log.js';
-import type { Person } from '../support/person.js';
+import {
+  addressOn,
+  type CallgateStack,
+  connectCall,
+  containerLogs,
+  hangUp,
+  loggedAllocations,
+  type Person,
+  turnCredential,
+} from '@callgate/e2e-support';
 import type { StartedTestContainer } from 'testcontainers';
-import { type CallgateStack, containerLogs } from '../support/stack.js';
-import { turnCredential } from '../support/turn-credentials.js';
 
 /**
  * Runs `turnutils_uclient` over TCP inside a coturn container, against that container's

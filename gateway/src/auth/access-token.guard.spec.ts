@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
+import { HTTP_STATUS_BY_CODE } from '../common/http-status';
 import { testConfig } from '../testing/test-config';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
@@ -24,12 +25,12 @@ function contextWith(authorization?: string): {
   return { context, request };
 }
 
-async function refusal(authorization?: string): Promise<ApiError> {
+async function refusal(authorization?: string): Promise<CallgateError> {
   try {
     await guard.canActivate(contextWith(authorization).context);
   } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
+    expect(error).toBeInstanceOf(CallgateError);
+    return error as CallgateError;
   }
   throw new Error('expected the request to be refused');
 }
@@ -45,7 +46,7 @@ describe('AccessTokenGuard', () => {
   it('answers 401 unauthorized without a bearer token or with a bad one', async () => {
     for (const header of [undefined, 'Basic abc', 'Bearer', 'Bearer not-a-token']) {
       const error = await refusal(header);
-      expect(error.getStatus()).toBe(401);
+      expect(HTTP_STATUS_BY_CODE[error.code]).toBe(401);
       expect(error.code).toBe('unauthorized');
     }
   });
@@ -62,7 +63,7 @@ describe('AccessTokenGuard', () => {
       },
     );
     const error = await refusal(`Bearer ${expired}`);
-    expect(error.getStatus()).toBe(401);
+    expect(HTTP_STATUS_BY_CODE[error.code]).toBe(401);
     expect(error.code).toBe('token_expired');
   });
 });

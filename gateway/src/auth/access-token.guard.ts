@@ -5,8 +5,8 @@ import {
   Injectable,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiError } from '../common/api-error';
-import { AccessTokenError, AccessTokenService } from './access-token.service';
+import { CallgateError } from '../common/callgate-error';
+import { AccessTokenService } from './access-token.service';
 
 /** Request augmented by {@link AccessTokenGuard}. */
 interface AuthenticatedRequest extends Request {
@@ -23,18 +23,12 @@ export class AccessTokenGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null)
-      throw ApiError.unauthorized('Send your access token as "Authorization: Bearer <token>".');
-    try {
-      request.userId = (await this.tokens.verify(match[1])).userId;
-      return true;
-    } catch (error) {
-      if (error instanceof AccessTokenError) {
-        throw error.reason === 'token_expired'
-          ? ApiError.tokenExpired()
-          : ApiError.unauthorized(error.message);
-      }
-      throw error;
-    }
+      throw CallgateError.unauthorized(
+        'Send your access token as "Authorization: Bearer <token>".',
+      );
+    // verify() refuses with unauthorized or token_expired, which the filter renders as 401.
+    request.userId = (await this.tokens.verify(match[1])).userId;
+    return true;
   }
 }
 
@@ -42,7 +36,7 @@ export class AccessTokenGuard implements CanActivate {
 export const AuthUserId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
     const userId = context.switchToHttp().getRequest<AuthenticatedRequest>().userId;
-    if (userId === undefined) throw ApiError.unauthorized('Sign in first.');
+    if (userId === undefined) throw CallgateError.unauthorized('Sign in first.');
     return userId;
   },
 );

@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { testConfig } from '../testing/test-config';
-import { AccessTokenError, AccessTokenService } from './access-token.service';
+import { CallgateError } from '../common/callgate-error';
+import { AccessTokenService } from './access-token.service';
 
 const USER_ID = '0c8f5a8e-1d2b-4c3d-8e9f-0a1b2c3d4e5f';
 const config = testConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' });
@@ -11,12 +12,12 @@ function b64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-async function failure(token: unknown): Promise<AccessTokenError> {
+async function failure(token: unknown): Promise<CallgateError> {
   try {
     await service.verify(token);
   } catch (error) {
-    expect(error).toBeInstanceOf(AccessTokenError);
-    return error as AccessTokenError;
+    expect(error).toBeInstanceOf(CallgateError);
+    return error as CallgateError;
   }
   throw new Error('expected the token to be refused');
 }
@@ -40,8 +41,10 @@ describe('AccessTokenService', () => {
     const [header, payload] = token
       .split('.')
       .slice(0, 2)
-      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-    expect(header.alg).toBe('HS256');
+      .map(
+        (part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>,
+      );
+    expect(header?.['alg']).toBe('HS256');
     expect(payload).toMatchObject({ sub: USER_ID, iss: 'callgate', aud: 'callgate' });
     const claims = await service.verify(token);
     expect(claims.userId).toBe(USER_ID);
@@ -50,7 +53,7 @@ describe('AccessTokenService', () => {
 
   it('reports an expired token as token_expired', async () => {
     const expired = forge({ expiresIn: -10 });
-    expect((await failure(expired)).reason).toBe('token_expired');
+    expect((await failure(expired)).code).toBe('token_expired');
   });
 
   it('refuses alg "none" even with a valid-looking payload', async () => {
@@ -61,25 +64,25 @@ describe('AccessTokenService', () => {
       aud: 'callgate',
       exp: now + 60,
     })}.`;
-    expect((await failure(unsigned)).reason).toBe('unauthorized');
+    expect((await failure(unsigned)).code).toBe('unauthorized');
   });
 
   it('refuses other HMAC algorithms with the right secret (algorithm pinned)', async () => {
-    expect((await failure(forge({ algorithm: 'HS512' }))).reason).toBe('unauthorized');
+    expect((await failure(forge({ algorithm: 'HS512' }))).code).toBe('unauthorized');
   });
 
   it('refuses a wrong signature, issuer or audience', async () => {
-    expect(
-      (await failure(forge({ secret: 'another-secret-that-is-long-enough-000' }))).reason,
-    ).toBe('unauthorized');
-    expect((await failure(forge({ issuer: 'someone-else' }))).reason).toBe('unauthorized');
-    expect((await failure(forge({ audience: 'another-app' }))).reason).toBe('unauthorized');
+    expect((await failure(forge({ secret: 'another-secret-that-is-long-enough-000' }))).code).toBe(
+      'unauthorized',
+    );
+    expect((await failure(forge({ issuer: 'someone-else' }))).code).toBe('unauthorized');
+    expect((await failure(forge({ audience: 'another-app' }))).code).toBe('unauthorized');
   });
 
   it('refuses a token whose subject is not a user id, and non-strings', async () => {
-    expect((await failure(forge({ subject: 'admin' }))).reason).toBe('unauthorized');
-    expect((await failure(undefined)).reason).toBe('unauthorized');
-    expect((await failure(42)).reason).toBe('unauthorized');
-    expect((await failure('not.a.jwt')).reason).toBe('unauthorized');
+    expect((await failure(forge({ subject: 'admin' }))).code).toBe('unauthorized');
+    expect((await failure(undefined)).code).toBe('unauthorized');
+    expect((await failure(42)).code).toBe('unauthorized');
+    expect((await failure('not.a.jwt')).code).toBe('unauthorized');
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /** What a verified access token says. */
@@ -7,19 +8,6 @@ export interface AccessTokenClaims {
   userId: string;
   /** Expiry as epoch milliseconds. */
   expiresAt: number;
-}
-
-export type AccessTokenFailure = 'unauthorized' | 'token_expired';
-
-/** Thrown by {@link AccessTokenService.verify}; `reason` is the contract's connect-error text. */
-export class AccessTokenError extends Error {
-  override readonly name = 'AccessTokenError';
-  constructor(
-    readonly reason: AccessTokenFailure,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const ALGORITHM = 'HS256';
@@ -55,9 +43,10 @@ export class AccessTokenService {
     return { token, expiresIn: this.config.jwt.accessTokenTtlSeconds };
   }
 
+  /** Throws a {@link CallgateError}: `unauthorized`, or `token_expired` (refresh and retry). */
   async verify(token: unknown): Promise<AccessTokenClaims> {
     if (typeof token !== 'string' || token === '') {
-      throw new AccessTokenError('unauthorized', 'An access token is required.');
+      throw CallgateError.unauthorized('An access token is required.');
     }
     let payload: { sub?: unknown; exp?: unknown };
     try {
@@ -69,16 +58,16 @@ export class AccessTokenService {
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'TokenExpiredError') {
-        throw new AccessTokenError('token_expired', 'The access token has expired; refresh it.');
+        throw CallgateError.tokenExpired('The access token has expired; refresh it.');
       }
-      throw new AccessTokenError('unauthorized', 'The access token is not valid.');
+      throw CallgateError.unauthorized('The access token is not valid.');
     }
     if (
       typeof payload.sub !== 'string' ||
       !UUID.test(payload.sub) ||
       typeof payload.exp !== 'number'
     ) {
-      throw new AccessTokenError('unauthorized', 'The access token is not valid.');
+      throw CallgateError.unauthorized('The access token is not valid.');
     }
     return { userId: payload.sub, expiresAt: payload.exp * 1000 };
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthSession } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { type StoredUser, toCurrentUser, UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { LoginThrottleService } from './login-throttle.service';
@@ -46,7 +46,7 @@ export class AuthService {
     const valid = await this.passwords.verify(user?.passwordHash, input.password);
     if (user === undefined || !valid) {
       this.throttle.recordFailure(input.username, clientAddress);
-      throw ApiError.unauthorized(BAD_CREDENTIALS);
+      throw CallgateError.unauthorized(BAD_CREDENTIALS);
     }
     this.throttle.recordSuccess(input.username, clientAddress);
     return this.startSession(user);

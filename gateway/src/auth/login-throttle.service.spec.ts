@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
+import { HTTP_STATUS_BY_CODE } from '../common/http-status';
 import { testConfig } from '../testing/test-config';
 import { LoginThrottleService } from './login-throttle.service';
 
@@ -15,11 +16,11 @@ describe('LoginThrottleService', () => {
     throttle.now = () => now;
   });
 
-  function refusal(username: string, address: string): ApiError {
+  function refusal(username: string, address: string): CallgateError {
     try {
       throttle.assertAllowed(username, address);
     } catch (error) {
-      return error as ApiError;
+      return error as CallgateError;
     }
     throw new Error('expected the attempt to be throttled');
   }
@@ -31,14 +32,14 @@ describe('LoginThrottleService', () => {
     }
     now += 20_000;
     const error = refusal('alice', '10.0.0.1');
-    expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
+    expect(HTTP_STATUS_BY_CODE[error.code]).toBe(HttpStatus.TOO_MANY_REQUESTS);
     expect(error.code).toBe('rate_limited');
     expect(error.headers['Retry-After']).toBe('40');
   });
 
   it('keys on both username and address (case-insensitive username)', () => {
     for (let i = 0; i < 3; i++) throttle.recordFailure('Alice', '10.0.0.1');
-    expect(() => throttle.assertAllowed('alice', '10.0.0.1')).toThrow(ApiError);
+    expect(() => throttle.assertAllowed('alice', '10.0.0.1')).toThrow(CallgateError);
     expect(() => throttle.assertAllowed('alice', '10.0.0.2')).not.toThrow();
     expect(() => throttle.assertAllowed('bob', '10.0.0.1')).not.toThrow();
   });

@@ -1,7 +1,6 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@callgate/protocol';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 
 interface FailureWindow {
   failures: number;
@@ -24,14 +23,12 @@ export class LoginThrottleService {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Throws a 429 {@link ApiError} when this username + address is locked out. */
+  /** Throws a 429 {@link CallgateError} when this username + address is locked out. */
   assertAllowed(username: string, address: string): void {
     const window = this.current(this.key(username, address));
     if (window !== undefined && window.failures >= this.config.login.maxFailures) {
       const retryAfter = Math.max(1, Math.ceil((window.resetAt - this.now()) / 1000));
-      throw new ApiError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCode.RateLimited,
+      throw CallgateError.rateLimited(
         `Too many failed sign-in attempts; try again in ${retryAfter} seconds.`,
         { 'Retry-After': String(retryAfter) },
       );

@@ -21,7 +21,8 @@ export function refreshCookieOptions(
 }
 
 export function readRefreshCookie(request: Request): string | undefined {
-  const cookies = (request as Request & { cookies?: Record<string, unknown> }).cookies;
+  // cookie-parser types `cookies` as any: narrow it to what it really holds.
+  const cookies = (request as { cookies?: Record<string, unknown> }).cookies;
   const value = cookies?.[REFRESH_COOKIE_NAME];
   return typeof value === 'string' ? value : undefined;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 
 export interface IssuedRefreshToken {
   token: string;
@@ -50,10 +50,10 @@ export class RefreshTokenService {
     return { token, expiresAt };
   }
 
-  /** Exchanges a live token for its successor; throws a 401 {@link ApiError} otherwise. */
+  /** Exchanges a live token for its successor; throws a 401 {@link CallgateError} otherwise. */
   async rotate(token: string | undefined): Promise<IssuedRefreshToken & { userId: string }> {
     if (token === undefined || token === '')
-      throw ApiError.unauthorized('No session cookie was sent; sign in.');
+      throw CallgateError.unauthorized('No session cookie was sent; sign in.');
     const outcome = await this.db.transaction(async (client) => {
       const found = await client.query<RefreshTokenRow>(
         'SELECT id, user_id, family_id, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
@@ -82,9 +82,9 @@ export class RefreshTokenService {
       this.logger.warn(
         `Refresh token reuse detected for user ${outcome.row.user_id}; revoked session family ${outcome.row.family_id}`,
       );
-      throw ApiError.unauthorized(SESSION_ENDED);
+      throw CallgateError.unauthorized(SESSION_ENDED);
     }
-    if (outcome.kind === 'ended') throw ApiError.unauthorized(SESSION_ENDED);
+    if (outcome.kind === 'ended') throw CallgateError.unauthorized(SESSION_ENDED);
     return { userId: outcome.userId, token: outcome.token, expiresAt: outcome.expiresAt };
   }
 

@@ -5,10 +5,11 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import { type ApiErrorResponse, ErrorCode, isErrorCode } from '@callgate/protocol';
+import { type ApiErrorResponse, ErrorCode } from '@callgate/protocol';
 import type { Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
-import { ApiError, codeForStatus } from './api-error';
+import { CallgateError } from './callgate-error';
+import { codeForStatus, HTTP_STATUS_BY_CODE } from './http-status';
 
 /** Renders every REST failure as `{ statusCode, error: { code, message } }`. */
 @Catch()
@@ -21,7 +22,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     this.metrics.errors.inc({ transport: 'http', code: body.error.code });
-    if (exception instanceof ApiError) {
+    if (exception instanceof CallgateError) {
       for (const [name, value] of Object.entries(exception.headers))
         response.setHeader(name, value);
     }
@@ -34,29 +35,25 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ApiErrorResponse {
-    if (exception instanceof ApiError) return exception.getResponse() as ApiErrorResponse;
+    if (exception instanceof CallgateError) {
+      return { statusCode: HTTP_STATUS_BY_CODE[exception.code], error: exception.body };
+    }
+    // Nest's and Express's own errors (unknown route, body too large, malformed JSON).
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
       const message =
-        typeof raw === 'object' && raw !== null && 'message' in raw
-          ? String((raw as { message: unknown }).message)
-          : exception.message;
-      const code =
         typeof raw === 'object' &&
         raw !== null &&
-        'code' in raw &&
-        isErrorCode((raw as { code: unknown }).code)
-          ? (raw as { code: ErrorCode }).code
-          : codeForStatus(status);
-      return { statusCode: status, error: { code, message } };
+        'message' in raw &&
+        typeof raw.message === 'string'
+          ? raw.message
+          : exception.message;
+      return { statusCode: status, error: { code: codeForStatus(status), message } };
     }
     return {
-      statusCode: 500,
-      error: {
-        code: ErrorCode.Internal,
-        message: 'Something went wrong on the server; try again.',
-      },
+      statusCode: HTTP_STATUS_BY_CODE[ErrorCode.Internal],
+      error: CallgateError.internal().body,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, ValidationPipe } from '@nestjs/common';
-import { ApiError } from './api-error';
+import { CallgateError } from './callgate-error';
 import { describeValidationErrors } from './validation';
 
 /**
@@ -14,7 +14,7 @@ export class RestValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) => ApiError.invalidPayload(describeValidationErrors(errors)),
+      exceptionFactory: (errors) => CallgateError.invalidPayload(describeValidationErrors(errors)),
     });
   }
 }

@@ -7,7 +7,7 @@ import { CallService } from './call.service';
 import { InMemoryCallSessionStore } from './in-memory-call-session.store';
 import { PresenceService } from './presence.service';
 import { SignalingEmitter } from './signaling-emitter';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import type { SocketIdentity } from './socket-session';
 
 interface Sent {
@@ -76,11 +76,13 @@ describe('CallService (call state machine)', () => {
   }
 
   async function expectRefusal(work: Promise<unknown>, code: string): Promise<void> {
-    await expect(work).rejects.toBeInstanceOf(SignalingError);
+    await expect(work).rejects.toBeInstanceOf(CallgateError);
     await expect(work).rejects.toMatchObject({ code });
   }
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   beforeEach(() => {
     jest.useFakeTimers();

@@ -19,7 +19,7 @@ import {
 import { KeyedTimers } from './keyed-timers';
 import { PresenceService } from './presence.service';
 import { SignalingEmitter } from './signaling-emitter';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import type { SocketIdentity } from './socket-session';
 
 const CALL_GONE = 'This call has ended or never existed.';
@@ -57,7 +57,7 @@ export class CallService implements OnModuleDestroy {
 
   invite(from: SocketIdentity, to: string): Promise<{ callId: string }> {
     return this.exclusive(async () => {
-      if (to === from.userId) throw SignalingError.invalid('You cannot call yourself.');
+      if (to === from.userId) throw CallgateError.invalidPayload('You cannot call yourself.');
       const own = await this.store.findByUser(from.userId);
       if (own !== undefined) {
         // Invites crossing between the same two people: the first one processed is THE call,
@@ -66,11 +66,11 @@ export class CallService implements OnModuleDestroy {
           await this.acceptSession(own, from);
           return { callId: own.id };
         }
-        throw SignalingError.conflict('You are already in a call; hang up first.');
+        throw CallgateError.conflict('You are already in a call; hang up first.');
       }
       const callee = this.presence.summary(to);
       if (callee === undefined)
-        throw SignalingError.notFound('That person is not online right now.');
+        throw CallgateError.notFound('That person is not online right now.');
       const session: CallSession = {
         id: randomUUID(),
         caller: from.summary,
@@ -102,9 +102,9 @@ export class CallService implements OnModuleDestroy {
     return this.exclusive(async () => {
       const session = await this.requireSession(callId);
       if (session.callee.id !== who.userId)
-        throw SignalingError.forbidden('Only the person being called can accept.');
+        throw CallgateError.forbidden('Only the person being called can accept.');
       if (session.phase === 'active')
-        throw SignalingError.conflict('This call was already answered.');
+        throw CallgateError.conflict('This call was already answered.');
       await this.acceptSession(session, who, hasOffer);
     });
   }
@@ -113,9 +113,9 @@ export class CallService implements OnModuleDestroy {
     return this.exclusive(async () => {
       const session = await this.requireSession(callId);
       if (session.callee.id !== who.userId)
-        throw SignalingError.forbidden('Only the person being called can decline.');
+        throw CallgateError.forbidden('Only the person being called can decline.');
       if (session.phase === 'active')
-        throw SignalingError.conflict('This call is already answered; hang up instead.');
+        throw CallgateError.conflict('This call is already answered; hang up instead.');
       await this.end(session, Reason.Declined);
     });
   }
@@ -124,7 +124,7 @@ export class CallService implements OnModuleDestroy {
     return this.exclusive(async () => {
       const session = await this.requireSession(callId);
       const role = roleOf(session, who.userId);
-      if (role === undefined) throw SignalingError.forbidden('You are not a member of this call.');
+      if (role === undefined) throw CallgateError.forbidden('You are not a member of this call.');
       if (session.phase === 'active') await this.end(session, Reason.Hangup);
       else await this.end(session, role === 'caller' ? Reason.Cancelled : Reason.Declined);
     });
@@ -141,13 +141,13 @@ export class CallService implements OnModuleDestroy {
       const session = await this.store.get(payload.callId);
       const role = session === undefined ? undefined : roleOf(session, who.userId);
       if (session === undefined || role === undefined) {
-        throw SignalingError.forbidden('You are not a member of this call.');
+        throw CallgateError.forbidden('You are not a member of this call.');
       }
       if (session.phase !== 'active' && role === 'callee')
-        throw SignalingError.conflict('The call has not been answered yet.');
+        throw CallgateError.conflict('The call has not been answered yet.');
       const ownSocket = role === 'caller' ? session.callerSocketId : session.calleeSocketId;
       if (ownSocket !== who.socketId)
-        throw SignalingError.forbidden('This call is connected in another tab.');
+        throw CallgateError.forbidden('This call is connected in another tab.');
       const relayed: SignalRelayed = { callId: session.id, from: who.userId };
       if (payload.description !== undefined) relayed.description = payload.description;
       if (payload.candidate !== undefined) relayed.candidate = payload.candidate;
@@ -157,7 +157,7 @@ export class CallService implements OnModuleDestroy {
       }
       const peerSocket = role === 'caller' ? session.calleeSocketId : session.callerSocketId;
       if (peerSocket === null)
-        throw SignalingError.conflict('The other person is reconnecting; wait for them.');
+        throw CallgateError.conflict('The other person is reconnecting; wait for them.');
       this.emitter.toSocket(peerSocket, 'signal', relayed);
     });
   }
@@ -288,7 +288,7 @@ export class CallService implements OnModuleDestroy {
 
   private async requireSession(callId: string): Promise<CallSession> {
     const session = await this.store.get(callId);
-    if (session === undefined) throw SignalingError.notFound(CALL_GONE);
+    if (session === undefined) throw CallgateError.notFound(CALL_GONE);
     return session;
   }
 

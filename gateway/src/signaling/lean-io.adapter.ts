@@ -31,10 +31,16 @@ export class LeanIoAdapter extends IoAdapter {
   ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        // Nest types the payload and the ack as any; they are opaque until the pipes run.
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args) as {
+          data: unknown;
+          ack: unknown;
+        };
         let result$: Observable<HandlerResponse | null | undefined>;
         try {
-          result$ = transform(callback(data, ack));
+          result$ = transform(callback(data, ack)) as Observable<
+            HandlerResponse | null | undefined
+          >;
         } catch (error) {
           this.logger.error(error);
           return;

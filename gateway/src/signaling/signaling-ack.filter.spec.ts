@@ -3,20 +3,22 @@ import { Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { MetricsService } from '../metrics/metrics.service';
 import { SignalingAckFilter } from './signaling-ack.filter';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 
 function hostWith(ack: unknown): ArgumentsHost {
   return { getArgs: () => [{}, {}, ack, 'call:accept'] } as unknown as ArgumentsHost;
 }
 
 describe('SignalingAckFilter', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
-  it('answers a SignalingError through the ack with its code and counts it', async () => {
+  it('answers a CallgateError through the ack with its code and counts it', async () => {
     const metrics = new MetricsService();
     const ack = jest.fn();
     new SignalingAckFilter(metrics).catch(
-      SignalingError.forbidden('You are not a member of this call.'),
+      CallgateError.forbidden('You are not a member of this call.'),
       hostWith(ack),
     );
     expect(ack).toHaveBeenCalledWith({

@@ -1,12 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
-import { type AckError, type ErrorBody, ErrorCode, isErrorCode } from '@callgate/protocol';
-import { ApiError } from '../common/api-error';
+import { type AckError, type ErrorBody } from '@callgate/protocol';
+import { CallgateError } from '../common/callgate-error';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
  * Every failure of a socket handler answers through the client's ack as
- * `{ ok: false, error: { code, message } }`; unexpected errors become `internal`.
+ * `{ ok: false, error: { code, message } }`: a {@link CallgateError}'s body passes through
+ * unchanged; unexpected errors become `internal`.
  */
 @Catch()
 export class SignalingAckFilter implements ExceptionFilter {
@@ -24,29 +25,14 @@ export class SignalingAckFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof CallgateError) return exception.body;
+    // Nest's own refusal when a guard returns false (ours throw CallgateError instead).
     if (exception instanceof WsException) {
-      const error = exception.getError();
-      if (
-        typeof error === 'object' &&
-        error !== null &&
-        'code' in error &&
-        isErrorCode(error.code)
-      ) {
-        return {
-          code: error.code,
-          message: String((error as { message?: unknown }).message ?? exception.message),
-        };
-      }
-      // Nest's own refusals (e.g. a guard returning false).
-      return {
-        code: ErrorCode.Forbidden,
-        message: typeof error === 'string' ? error : exception.message,
-      };
+      return CallgateError.forbidden('This request is not allowed on this connection.').body;
     }
-    if (exception instanceof ApiError) return exception.body;
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );
-    return { code: ErrorCode.Internal, message: 'Something went wrong on the server; try again.' };
+    return CallgateError.internal().body;
   }
 }

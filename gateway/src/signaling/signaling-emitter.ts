@@ -3,6 +3,7 @@ import type { Namespace } from 'socket.io';
 import type {
   ClientToServerEvents,
   ServerEventName,
+  ServerPayload,
   ServerToClientEvents,
 } from '@callgate/protocol';
 import type { SocketData } from './socket-session';
@@ -13,7 +14,6 @@ export type SignalingNamespace = Namespace<
   Record<string, never>,
   SocketData
 >;
-type Payload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Room every socket of one user joins. */
 export function userRoom(userId: string): string {
@@ -35,26 +35,29 @@ export class SignalingEmitter {
   toUser<E extends ServerEventName>(
     userId: string,
     event: E,
-    payload: Payload<E>,
+    payload: ServerPayload<E>,
     exceptSocketId?: string,
   ): void {
     const target = this.server().to(userRoom(userId));
     const scoped = exceptSocketId === undefined ? target : target.except(exceptSocketId);
-    (scoped.emit as (event: E, payload: Payload<E>) => boolean)(event, payload);
+    (scoped.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
   }
 
-  toSocket<E extends ServerEventName>(socketId: string, event: E, payload: Payload<E>): void {
-    (this.server().to(socketId).emit as (event: E, payload: Payload<E>) => boolean)(event, payload);
+  toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerPayload<E>): void {
+    (this.server().to(socketId).emit as (event: E, payload: ServerPayload<E>) => boolean)(
+      event,
+      payload,
+    );
   }
 
   toEveryone<E extends ServerEventName>(
     event: E,
-    payload: Payload<E>,
+    payload: ServerPayload<E>,
     exceptSocketId?: string,
   ): void {
     const server = this.server();
     const scoped = exceptSocketId === undefined ? server : server.except(exceptSocketId);
-    (scoped.emit as (event: E, payload: Payload<E>) => boolean)(event, payload);
+    (scoped.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
   }
 
   private server(): SignalingNamespace {

@@ -1,15 +1,15 @@
 import type { ClientEventName } from '@callgate/protocol';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 
 const CALL_ID = '6f1d9b2e-3c4a-4d5e-8f6a-7b8c9d0e1f2a';
 
-function refusal(event: ClientEventName, value: unknown): SignalingError {
+function refusal(event: ClientEventName, value: unknown): CallgateError {
   try {
     new SignalingPayloadPipe(event).transform(value);
   } catch (error) {
-    expect(error).toBeInstanceOf(SignalingError);
-    return error as SignalingError;
+    expect(error).toBeInstanceOf(CallgateError);
+    return error as CallgateError;
   }
   throw new Error('expected the payload to be refused');
 }

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import { type ClientEventName, type ClientPayload, checkClientPayload } from '@callgate/protocol';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 
 /**
  * Checks one socket event's payload against its compiled schema in `@callgate/protocol`
@@ -19,7 +19,7 @@ export class SignalingPayloadPipe<E extends ClientEventName> implements PipeTran
 
   transform(value: unknown): ClientPayload<E> {
     const result = checkClientPayload(this.event, value);
-    if (!result.ok) throw SignalingError.invalid(result.message);
+    if (!result.ok) throw CallgateError.invalidPayload(result.message);
     return result.value;
   }
 }

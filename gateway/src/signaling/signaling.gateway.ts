@@ -15,7 +15,7 @@ import {
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
 } from '@callgate/protocol';
-import { AccessTokenError, AccessTokenService } from '../auth/access-token.service';
+import { AccessTokenService } from '../auth/access-token.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
@@ -24,7 +24,7 @@ import { PresenceService } from './presence.service';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
 import { SignalingEmitter, type SignalingNamespace, userRoom } from './signaling-emitter';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 import { createSocketAuthMiddleware } from './socket-auth.middleware';
@@ -144,13 +144,10 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody(new SignalingPayloadPipe('auth:refresh')) body: ClientPayload<'auth:refresh'>,
   ): Promise<AckOk<{ expiresAt: string }>> {
-    const claims = await this.tokens.verify(body.token).catch((error: unknown) => {
-      throw error instanceof AccessTokenError
-        ? new SignalingError(error.reason, error.message)
-        : error;
-    });
+    // A refused token answers the ack with its code (unauthorized / token_expired).
+    const claims = await this.tokens.verify(body.token);
     if (claims.userId !== socket.data.user.id) {
-      throw SignalingError.forbidden('That token belongs to another account.');
+      throw CallgateError.forbidden('That token belongs to another account.');
     }
     socket.data.tokenExpiresAt = claims.expiresAt;
     this.timers.scheduleExpiry(socket);

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import type { SocketData } from './socket-session';
 import { TokenBucket } from './token-bucket';
@@ -11,11 +11,11 @@ function contextFor(data: Partial<SocketData>, event: string): ExecutionContext 
   } as unknown as ExecutionContext;
 }
 
-function refusal(guard: SignalingGuard, context: ExecutionContext): SignalingError {
+function refusal(guard: SignalingGuard, context: ExecutionContext): CallgateError {
   try {
     guard.canActivate(context);
   } catch (error) {
-    return error as SignalingError;
+    return error as CallgateError;
   }
   throw new Error('expected the message to be refused');
 }

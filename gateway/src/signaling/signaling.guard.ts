@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { type ClientEventName, ErrorCode } from '@callgate/protocol';
 import { MetricsService } from '../metrics/metrics.service';
-import { SignalingError } from './signaling-error';
+import { CallgateError } from '../common/callgate-error';
 import type { SignalingSocket } from './socket-session';
 
 /**
@@ -18,10 +18,10 @@ export class SignalingGuard implements CanActivate {
     const event = ws.getPattern() as ClientEventName;
     this.metrics.signalingMessages.inc({ event });
     if (!socket.data.rateLimit.take()) {
-      throw new SignalingError(ErrorCode.RateLimited, 'Too many messages; slow down.');
+      throw new CallgateError(ErrorCode.RateLimited, 'Too many messages; slow down.');
     }
     if (event !== 'auth:refresh' && socket.data.tokenExpiresAt <= Date.now()) {
-      throw new SignalingError(
+      throw new CallgateError(
         ErrorCode.TokenExpired,
         'Your access token has expired; send auth:refresh.',
       );

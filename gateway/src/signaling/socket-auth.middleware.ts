@@ -4,20 +4,21 @@ import {
   ConnectErrorReason as Reasons,
   type ErrorBody,
 } from '@callgate/protocol';
-import { AccessTokenError, type AccessTokenService } from '../auth/access-token.service';
+import type { AccessTokenService } from '../auth/access-token.service';
+import { CallgateError } from '../common/callgate-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
 import { TokenBucket } from './token-bucket';
 
-/** socket.io `connect_error`: `message` is the contract reason, `data` the error body. */
-export class ConnectError extends Error {
-  constructor(
-    reason: ConnectErrorReason,
-    readonly data: ErrorBody,
-  ) {
-    super(reason);
-  }
+/** What socket.io sends as `connect_error`: `message` is the contract reason, `data` the body. */
+export type ConnectErrorWire = Error & { data: ErrorBody };
+
+/** The handshake's form of a {@link CallgateError}; anything but expiry means sign in again. */
+export function toConnectError(error: CallgateError): ConnectErrorWire {
+  const reason: ConnectErrorReason =
+    error.code === 'token_expired' ? Reasons.TokenExpired : Reasons.Unauthorized;
+  return Object.assign(new Error(reason), { data: error.body });
 }
 
 /**
@@ -39,7 +40,7 @@ export function createSocketAuthMiddleware(
       .then(async (claims) => {
         const user = await users.findById(claims.userId);
         if (user === undefined) {
-          throw new AccessTokenError('unauthorized', 'This account no longer exists.');
+          throw CallgateError.unauthorized('This account no longer exists.');
         }
         socket.data.user = toSummary(user);
         socket.data.tokenExpiresAt = claims.expiresAt;
@@ -50,19 +51,12 @@ export function createSocketAuthMiddleware(
         next();
       })
       .catch((error: unknown) => {
-        if (error instanceof AccessTokenError) {
-          const reason =
-            error.reason === 'token_expired' ? Reasons.TokenExpired : Reasons.Unauthorized;
-          next(new ConnectError(reason, { code: reason, message: error.message }));
+        if (error instanceof CallgateError) {
+          next(toConnectError(error));
           return;
         }
-        logger.error(`Handshake failed: ${(error as Error).message}`);
-        next(
-          new ConnectError(Reasons.Unauthorized, {
-            code: 'internal',
-            message: 'Could not verify the session; retry.',
-          }),
-        );
+        logger.error(`Handshake failed: ${error instanceof Error ? error.message : String(error)}`);
+        next(toConnectError(CallgateError.internal('Could not verify the session; retry.')));
       });
   };
 }

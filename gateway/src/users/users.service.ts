@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Contact, CurrentUser, UserSummary } from '@callgate/protocol';
 import { DatabaseService } from '../database/database.service';
-import { ApiError } from '../common/api-error';
+import { CallgateError } from '../common/callgate-error';
 import { PresenceService } from '../signaling/presence.service';
 
 interface UserRow {
@@ -61,7 +61,7 @@ export class UsersService {
       return toStoredUser(rows[0]!);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw ApiError.conflict(`The username "${username}" is taken; choose another.`);
+        throw CallgateError.conflict(`The username "${username}" is taken; choose another.`);
       }
       throw error;
     }
@@ -83,7 +83,7 @@ export class UsersService {
   async getById(id: string): Promise<StoredUser> {
     const user = await this.findById(id);
     if (user === undefined)
-      throw ApiError.unauthorized('This account no longer exists; sign in again.');
+      throw CallgateError.unauthorized('This account no longer exists; sign in again.');
     return user;
   }
 

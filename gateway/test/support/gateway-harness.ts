@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   type AuthSession,
   type ClientToServerEvents,
+  type ServerPayload,
   type ServerToClientEvents,
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
@@ -105,14 +106,14 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: ClientSocket,
   event: E,
   timeoutMs = 5000,
-  where: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  where: (payload: ServerPayload<E>) => boolean = () => true,
+): Promise<ServerPayload<E>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]): void => {
+    const listener = (payload: ServerPayload<E>): void => {
       if (!where(payload)) return;
       clearTimeout(timer);
       socket.off(event, listener as never);
@@ -126,10 +127,9 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 export function collect<E extends keyof ServerToClientEvents>(
   socket: ClientSocket,
   event: E,
-): Parameters<ServerToClientEvents[E]>[0][] {
-  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
-  socket.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) =>
-    seen.push(payload)) as never);
+): ServerPayload<E>[] {
+  const seen: ServerPayload<E>[] = [];
+  socket.on(event, ((payload: ServerPayload<E>) => seen.push(payload)) as never);
   return seen;
 }
 

@@ -20,14 +20,14 @@ function stateNamed(
     case 'idle':
       return { name };
     case 'outgoing':
-      return { name, callId: 'c1', peer: bob, ...overrides } as CallState;
+      return { name, callId: 'c1', peer: bob, ...overrides };
     case 'incoming':
-      return { name, callId: 'c1', peer: bob, ...overrides } as CallState;
+      return { name, callId: 'c1', peer: bob, ...overrides };
     case 'connecting':
-      return { name, callId: 'c1', peer: bob, role: 'caller', ...overrides } as CallState;
+      return { name, callId: 'c1', peer: bob, role: 'caller', ...overrides };
     case 'connected':
     case 'reconnecting':
-      return { name, ...base, ...overrides } as CallState;
+      return { name, ...base, ...overrides };
     case 'ended':
       return {
         name,
@@ -38,7 +38,7 @@ function stateNamed(
         byMe: true,
         durationSeconds: 0,
         ...overrides,
-      } as CallState;
+      };
   }
 }
 

@@ -52,7 +52,10 @@ export class CallComponent {
         return 'Connected';
       case 'reconnecting':
         return 'Reconnecting…';
-      default:
+      // The incoming dialog and the ended sentence speak for these states.
+      case 'idle':
+      case 'incoming':
+      case 'ended':
         return '';
     }
   });

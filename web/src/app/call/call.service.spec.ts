@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { jest } from '@jest/globals';
-import type { UserSummary } from '@callgate/protocol';
+import type { Ack, UserSummary } from '@callgate/protocol';
 import { Subject } from 'rxjs';
 
 import { SignalingClient } from '../signaling/signaling-client';
@@ -9,6 +9,7 @@ import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
 import { TurnCredentialsService } from './turn-credentials.service';
 import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
 import { SettingsService } from '../settings/settings.service';
+import { CallgateError } from '../shared/api-error';
 
 const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
 
@@ -24,10 +25,14 @@ class FakeSignaling {
   push(event: string, payload: unknown): void {
     this.subject(event).next(payload);
   }
+  /** As SignalingClient.request: a refusing ack rejects with a CallgateError. */
   request(event: string, payload: Record<string, unknown>): Promise<unknown> {
     this.sent.push({ event, payload });
     const answer = this.answers.get(event);
-    return Promise.resolve(answer ? answer(payload) : { ok: true });
+    return Promise.resolve(answer ? answer(payload) : { ok: true }).then((reply) => {
+      const ack = reply as Ack;
+      return ack.ok ? ack : Promise.reject(CallgateError.fromBody(ack.error));
+    });
   }
   events(name: string) {
     return this.sent.filter((s) => s.event === name).map((s) => s.payload);
@@ -66,13 +71,13 @@ describe('CallService', () => {
         {
           provide: TurnCredentialsService,
           useValue: {
-            iceServers: jest.fn(async () => iceServers),
-            ready: jest.fn(async () => iceServers),
+            iceServers: jest.fn(() => Promise.resolve(iceServers)),
+            ready: jest.fn(() => Promise.resolve(iceServers)),
           },
         },
         {
           provide: MediaDevicesService,
-          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
         },
         {
           provide: PEER_CONNECTION_FACTORY,
@@ -94,14 +99,29 @@ describe('CallService', () => {
 
   const state = () => calls.state();
 
-  it('shows "busy" when the gateway refuses the invite because the callee is in a call', async () => {
+  it('shows "busy" when the gateway ends the invited call because the callee is in a call', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c1' }));
+    await calls.call(bob);
+    signaling.push('call:ended', { callId: 'c1', reason: 'busy' });
+    expect(state()).toMatchObject({ name: 'ended', reason: 'busy', byMe: false, role: 'caller' });
+    // The connection prepared with the invite is closed with it.
+    expect(peers.every((pc) => pc.closed)).toBe(true);
+  });
+
+  it("ends as failed with the gateway's sentence when it refuses the invite", async () => {
     signaling.answers.set('call:invite', () => ({
       ok: false,
-      error: { code: 'busy', message: 'Busy.' },
+      error: { code: 'not_found', message: 'That person is not online right now.' },
     }));
     await calls.call(bob);
-    expect(state()).toMatchObject({ name: 'ended', reason: 'busy', byMe: false, role: 'caller' });
-    expect(peers).toHaveLength(0);
+    expect(state()).toMatchObject({
+      name: 'ended',
+      reason: 'failed',
+      byMe: false,
+      detail: 'That person is not online right now.',
+    });
+    // The connection prepared with the invite is closed with it.
+    expect(peers.every((pc) => pc.closed)).toBe(true);
   });
 
   it('rings with the call id from the ack, and ends as declined when the callee declines', async () => {
@@ -309,11 +329,14 @@ describe('CallService resume after reconnect', () => {
         { provide: SignalingClient, useValue: signaling },
         {
           provide: TurnCredentialsService,
-          useValue: { iceServers: jest.fn(async () => []), ready: jest.fn(async () => []) },
+          useValue: {
+            iceServers: jest.fn(() => Promise.resolve([])),
+            ready: jest.fn(() => Promise.resolve([])),
+          },
         },
         {
           provide: MediaDevicesService,
-          useValue: { open: jest.fn(async () => ({ stream: null, problem: null })) },
+          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
         },
       ],
     });

@@ -4,13 +4,13 @@ import {
   type CallEnded,
   type CallIncoming,
   type CallResume,
-  ErrorCode,
   type SignalRelayed,
   type UserSummary,
 } from '@callgate/protocol';
 import { EMPTY, Subject, catchError, concatMap, from } from 'rxjs';
 
 import { SettingsService } from '../settings/settings.service';
+import { toCallgateError } from '../shared/api-error';
 import { SignalingClient } from '../signaling/signaling-client';
 import { CallStateMachine, type EndReason } from './call-state';
 import { ActiveCall } from './active-call';
@@ -110,12 +110,8 @@ export class CallService {
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id });
     } catch (error) {
-      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
-      return;
-    }
-    if (!ack.ok) {
-      if (ack.error.code === ErrorCode.Busy) this.finish(call, 'busy', false);
-      else this.finish(call, 'failed', false, ack.error.message);
+      // Refused (not online, already in a call) or unanswered: the sentence says which.
+      this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     if (call.closed) {
@@ -143,13 +139,9 @@ export class CallService {
     const hasOffer = await call.readyToAnswer();
     if (call.closed) return;
     try {
-      const ack = await this.signaling.request('call:accept', { callId: state.callId, hasOffer });
-      if (!ack.ok) {
-        this.finish(call, 'failed', false, ack.error.message);
-        return;
-      }
+      await this.signaling.request('call:accept', { callId: state.callId, hasOffer });
     } catch (error) {
-      this.finish(call, 'failed', false, error instanceof Error ? error.message : undefined);
+      this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     await this.connect(call);
@@ -322,16 +314,17 @@ export class CallService {
   private sendSignal(callId: string, message: NegotiationMessage): void {
     this.signaling
       .request('signal', { callId, ...message })
-      .then((ack) => {
-        if (!ack.ok) console.warn('[call] the server refused a signal:', ack.error.message);
-      })
-      .catch((error: unknown) => console.warn('[call] a signal was not confirmed', error));
+      .catch((error: unknown) =>
+        console.warn('[call] a signal was not confirmed:', toCallgateError(error).message),
+      );
   }
 
   private emit(event: 'call:hangup' | 'call:decline', callId: string): void {
     this.signaling
       .request(event, { callId })
-      .catch((error: unknown) => console.warn(`[call] ${event} was not confirmed`, error));
+      .catch((error: unknown) =>
+        console.warn(`[call] ${event} was not confirmed:`, toCallgateError(error).message),
+      );
   }
 
   /** Ends `call` with `reason`: closes it (everything it holds), then the state says why. */

@@ -24,10 +24,10 @@ describe('PeerSession ICE restarts', () => {
       polite: true,
       localStream: null,
       send: () => undefined,
-      freshIceServers: async () => {
+      freshIceServers: () => {
         order.push('fetch credentials');
         pc.calls.push('fetch credentials');
-        return fresh;
+        return Promise.resolve(fresh);
       },
       createPeerConnection: (c) => (pc = new FakeRtcPeer(c)) as unknown as RTCPeerConnection,
     });
@@ -89,7 +89,7 @@ describe('PeerSession ICE restarts', () => {
       polite: false,
       localStream: null,
       send: () => undefined,
-      freshIceServers: async () => fresh,
+      freshIceServers: () => Promise.resolve(fresh),
       createPeerConnection: (c) => {
         const fake = new FakeRtcPeer(c);
         fake.addTransceiver = (kind: string) => void kinds.push(kind);

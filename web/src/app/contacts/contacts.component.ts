@@ -86,7 +86,7 @@ export class ContactsComponent {
         ),
       ),
     ),
-    { initialValue: { users: [], error: null, loading: true } as SearchResult },
+    { initialValue: { users: [], error: null, loading: true } },
   );
 
   protected readonly people = computed(() => {

@@ -83,7 +83,7 @@ export async function checkUrl(
         }
       });
       pc.addEventListener('icecandidateerror', (event) => {
-        const e = event as RTCPeerConnectionIceErrorEvent;
+        const e = event;
         error = `${e.errorCode} ${e.errorText}`.trim();
       });
       pc.createDataChannel('probe');

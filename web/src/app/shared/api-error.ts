@@ -1,7 +1,12 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { type ApiErrorResponse, type ErrorBody, ErrorCode, isErrorCode } from '@callgate/protocol';
 
-/** An error that crossed the gateway boundary, with the contract's code and a readable sentence. */
+/**
+ * An error that crossed the gateway boundary, with the contract's code and a readable
+ * sentence: a REST error response ({@link toCallgateError}), a refused socket ack, or a
+ * request the gateway did not answer (`SignalingClient.request`). One type, so callers
+ * show `message` and switch on `code` without knowing the transport.
+ */
 export class CallgateError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -14,6 +19,11 @@ export class CallgateError extends Error {
 
   static fromBody(body: ErrorBody, cause?: unknown): CallgateError {
     return new CallgateError(body.code, body.message, { cause });
+  }
+
+  /** The gateway could not be reached or did not answer: nothing was refused, retry. */
+  static unreachable(message: string, cause?: unknown): CallgateError {
+    return new CallgateError(ErrorCode.Internal, message, { cause });
   }
 }
 
@@ -36,10 +46,9 @@ export function toCallgateError(error: unknown): CallgateError {
   if (error instanceof HttpErrorResponse) {
     if (isApiErrorResponse(error.error)) return CallgateError.fromBody(error.error.error, error);
     if (error.status === 0) {
-      return new CallgateError(
-        ErrorCode.Internal,
+      return CallgateError.unreachable(
         'The server cannot be reached. Check your connection and try again.',
-        { cause: error },
+        error,
       );
     }
     if (error.status === 401) {

@@ -29,11 +29,16 @@ class FakeSocket {
   disconnect() {
     this.connected = false;
   }
+  /** What the next acks carry: socket.io's timeout error, or the server's reply. */
+  reply: { err: Error | null; res: unknown } = {
+    err: null,
+    res: { ok: true, expiresAt: '2030-01-01T00:00:00Z' },
+  };
   timeout() {
     return {
       emit: (event: string, payload: unknown, ack: (err: Error | null, res: unknown) => void) => {
         this.emitted.push({ event, payload });
-        ack(null, { ok: true, expiresAt: '2030-01-01T00:00:00Z' });
+        ack(this.reply.err, this.reply.res);
       },
     };
   }
@@ -60,6 +65,7 @@ jest.unstable_mockModule('socket.io-client', () => ({
 }));
 
 const { SignalingClient } = await import('./signaling-client');
+const { CallgateError } = await import('../shared/api-error');
 const { AuthService } = await import('../auth/auth.service');
 
 describe('SignalingClient', () => {
@@ -145,6 +151,50 @@ describe('SignalingClient', () => {
     expect(socket.emitted).toEqual([{ event: 'auth:refresh', payload: { token: 'token-2' } }]);
     expect(socket.connects).toBe(1);
     expect(states.slice(-2)).toEqual(['reauthenticating', 'online']);
+  });
+
+  it('resolves a request with its successful ack', async () => {
+    socket.fire('connect');
+    socket.reply = { err: null, res: { ok: true, callId: 'c1' } };
+    await expect(client.request('call:invite', { to: 'u-bob' })).resolves.toEqual({
+      ok: true,
+      callId: 'c1',
+    });
+  });
+
+  it("rejects a refused request with a CallgateError carrying the gateway's code and message", async () => {
+    socket.fire('connect');
+    socket.reply = {
+      err: null,
+      res: { ok: false, error: { code: 'not_found', message: 'That person is not online.' } },
+    };
+    const refusal = client.request('call:invite', { to: 'u-bob' });
+    await expect(refusal).rejects.toBeInstanceOf(CallgateError);
+    await expect(refusal).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'That person is not online.',
+    });
+  });
+
+  it('rejects an unanswered request (ack timeout) with a CallgateError, the cause kept', async () => {
+    socket.fire('connect');
+    const timeout = new Error('operation has timed out');
+    socket.reply = { err: timeout, res: undefined };
+    const unanswered = client.request('call:hangup', { callId: 'c1' });
+    await expect(unanswered).rejects.toBeInstanceOf(CallgateError);
+    await expect(unanswered).rejects.toMatchObject({
+      code: 'internal',
+      message: 'The signaling server did not answer in time.',
+      cause: timeout,
+    });
+  });
+
+  it('rejects a request without a socket with a CallgateError', async () => {
+    client.stop();
+    await expect(client.request('call:hangup', { callId: 'c1' })).rejects.toMatchObject({
+      code: 'internal',
+      message: 'Not connected to the signaling server; try again.',
+    });
   });
 
   it('refreshes when the server warns that the session is expiring', () => {

@@ -1,12 +1,15 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
+  type ClientAck,
   type ClientEventName,
+  type ClientPayload,
   type ClientToServerEvents,
   ConnectErrorReason,
   SIGNALING_NAMESPACE,
   SIGNALING_PATH,
   type ServerEventName,
+  type ServerPayload,
   type ServerToClientEvents,
 } from '@callgate/protocol';
 import {
@@ -21,16 +24,14 @@ import {
 import { type Socket, io } from 'socket.io-client';
 
 import { AuthService } from '../auth/auth.service';
+import { CallgateError, toCallgateError } from '../shared/api-error';
 import { backoffDelay } from './backoff';
+
+/** A client event's ack when the gateway did what was asked. */
+export type AckSuccess<E extends ClientEventName> = Extract<ClientAck<E>, { ok: true }>;
 
 /** The signaling socket as the templates show it. */
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reauthenticating';
-
-export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
-export type ClientPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
-export type ClientAck<E extends ClientEventName> = Parameters<
-  Parameters<ClientToServerEvents[E]>[1]
->[0];
 
 type CallgateSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -59,7 +60,7 @@ export class SignalingClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly state$: Observable<ConnectionState> = this.stateSubject.pipe(distinctUntilChanged());
-  readonly state = toSignal(this.state$, { initialValue: 'offline' as ConnectionState });
+  readonly state = toSignal(this.state$, { initialValue: 'offline' });
 
   constructor() {
     // A token refreshed while connected is presented on the live socket.
@@ -145,16 +146,22 @@ export class SignalingClient {
   }
 
   /**
-   * Emits a client event and resolves with its ack. While reconnecting the event waits in
-   * socket.io's send buffer; it rejects after {@link ACK_TIMEOUT_MS}.
+   * Emits a client event and resolves with its successful ack. A refusal (`ok: false`)
+   * rejects with a {@link CallgateError} carrying the gateway's code and message; so does
+   * no answer within {@link ACK_TIMEOUT_MS} (while reconnecting the event waits in
+   * socket.io's send buffer) and having no socket at all.
    */
   request<E extends ClientEventName>(
     event: E,
     payload: ClientPayload<E>,
     timeoutMs = ACK_TIMEOUT_MS,
-  ): Promise<ClientAck<E>> {
+  ): Promise<AckSuccess<E>> {
     const socket = this.socket;
-    if (!socket) return Promise.reject(new Error('Not connected to the signaling server.'));
+    if (!socket) {
+      return Promise.reject(
+        CallgateError.unreachable('Not connected to the signaling server; try again.'),
+      );
+    }
     // socket.io's typed emit cannot follow a generic event name; the map above keeps
     // payload and ack types tied to `event`.
     const untyped = socket.timeout(timeoutMs) as unknown as {
@@ -162,8 +169,13 @@ export class SignalingClient {
     };
     return new Promise((resolve, reject) => {
       untyped.emit(event, payload, (err, res) => {
-        if (err) reject(new Error('The signaling server did not answer in time.', { cause: err }));
-        else resolve(res);
+        if (err) {
+          reject(CallgateError.unreachable('The signaling server did not answer in time.', err));
+        } else if (res.ok) {
+          resolve(res as AckSuccess<E>);
+        } else {
+          reject(CallgateError.fromBody(res.error));
+        }
       });
     });
   }
@@ -206,10 +218,9 @@ export class SignalingClient {
     if (!this.socket?.connected) return;
     this.setState('reauthenticating');
     try {
-      const ack = await this.request('auth:refresh', { token });
-      if (!ack.ok) console.warn('Signaling refused the refreshed token:', ack.error.message);
+      await this.request('auth:refresh', { token });
     } catch (error) {
-      console.warn('Signaling did not confirm the refreshed token', error);
+      console.warn('Signaling did not take the refreshed token:', toCallgateError(error).message);
     } finally {
       if (this.socket?.connected) this.setState('online');
     }

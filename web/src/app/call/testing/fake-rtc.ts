@@ -21,7 +21,7 @@ export class FakeRtcPeer extends EventTarget {
   addTrack(track: MediaStreamTrack): void {
     this.addedTracks.push(track);
   }
-  addTransceiver(): void {}
+  addTransceiver(_kind: string, _init?: RTCRtpTransceiverInit): void {}
   getSenders(): RTCRtpSender[] {
     return [];
   }
@@ -40,9 +40,9 @@ export class FakeRtcPeer extends EventTarget {
     this.calls.push('restartIce');
   }
   getStats(): Promise<Map<string, unknown>> {
-    return Promise.resolve(new Map());
+    return Promise.resolve(new Map<string, unknown>());
   }
-  async setLocalDescription(): Promise<void> {
+  setLocalDescription(): Promise<void> {
     if (this.signalingState === 'have-remote-offer') {
       this.localDescription = { type: 'answer', sdp: 'answer' };
       this.signalingState = 'stable';
@@ -50,14 +50,17 @@ export class FakeRtcPeer extends EventTarget {
       this.localDescription = { type: 'offer', sdp: 'offer' };
       this.signalingState = 'have-local-offer';
     }
+    return Promise.resolve();
   }
-  async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+  setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
     this.remoteDescription = { type: d.type, sdp: d.sdp ?? '' };
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+    return Promise.resolve();
   }
-  async addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
-    if (!this.remoteDescription) throw new Error('no remote description');
+  addIceCandidate(c: RTCIceCandidateInit): Promise<void> {
+    if (!this.remoteDescription) return Promise.reject(new Error('no remote description'));
     this.candidates.push(c);
+    return Promise.resolve();
   }
   close(): void {
     this.closed = true;

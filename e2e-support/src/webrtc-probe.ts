@@ -5,10 +5,10 @@ export interface CandidateInfo {
   candidateType: string;
   protocol: string;
   /** Only on local relay candidates: how the browser reached TURN (udp, tcp, tls). */
-  relayProtocol?: string;
-  address?: string;
-  port?: number;
-  url?: string;
+  relayProtocol?: string | undefined;
+  address?: string | undefined;
+  port?: number | undefined;
+  url?: string | undefined;
 }
 
 /** What a page's most recent peer connection is doing, read from `getStats()`. */
@@ -18,8 +18,8 @@ export interface MediaSnapshot {
   iceTransportPolicy: string;
   framesDecoded: number;
   framesEncoded: number;
-  local?: CandidateInfo;
-  remote?: CandidateInfo;
+  local?: CandidateInfo | undefined;
+  remote?: CandidateInfo | undefined;
 }
 
 declare global {
@@ -97,10 +97,10 @@ export async function mediaSnapshot(page: Page): Promise<MediaSnapshot | undefin
     type CandidateInfoInPage = {
       candidateType: string;
       protocol: string;
-      relayProtocol?: string;
-      address?: string;
-      port?: number;
-      url?: string;
+      relayProtocol?: string | undefined;
+      address?: string | undefined;
+      port?: number | undefined;
+      url?: string | undefined;
     };
     const sum = (type: string, field: string): number =>
       entries

@@ -6,7 +6,7 @@ import { APP_URL } from './stack.js';
 import { instrumentRinging } from './ringing-probe.js';
 import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
 
-export const ARTIFACTS_DIR = join(__dirname, '../../artifacts');
+export const ARTIFACTS_DIR = join(__dirname, '../../e2e/artifacts');
 const UI_TIMEOUT_MS = 15_000;
 
 /**

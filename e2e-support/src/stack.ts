@@ -11,7 +11,7 @@ import {
 import { attachBrowser, type ContainerBrowser } from './container-browser.js';
 import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
-export const REPOSITORY_ROOT = join(__dirname, '../../..');
+export const REPOSITORY_ROOT = join(__dirname, '../..');
 /** The address every test browser opens: nginx's TLS port on the compose networks. */
 export const APP_URL = 'https://web:8443/';
 /** Short, so the ring-timeout scenario does not wait 30 s. */
