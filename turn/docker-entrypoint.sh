@@ -57,10 +57,9 @@ done
 export TURN_REALM=${TURN_REALM:-callgate}
 export TURN_PORT=${TURN_PORT:-3478}
 export TURNS_PORT=${TURNS_PORT:-5349}
-export TURN_MIN_PORT=${TURN_MIN_PORT:-49160}
-export TURN_MAX_PORT=${TURN_MAX_PORT:-49200}
-export TURN_USER_QUOTA=${TURN_USER_QUOTA:-12}
-export TURN_TOTAL_QUOTA=${TURN_TOTAL_QUOTA:-100}
+export TURN_MIN_PORT=${TURN_MIN_PORT:-49152}
+export TURN_MAX_PORT=${TURN_MAX_PORT:-65535}
+export TURN_USER_QUOTA=${TURN_USER_QUOTA:-24}
 export TURN_CERT_FILE=${TURN_CERT_FILE:-/etc/callgate/certs/fullchain.pem}
 export TURN_PKEY_FILE=${TURN_PKEY_FILE:-/etc/callgate/certs/privkey.pem}
 
@@ -73,13 +72,39 @@ require_uint TURN_MAX_PORT 1024 65535
 ((10#$TURN_MIN_PORT <= 10#$TURN_MAX_PORT)) ||
   fail "TURN_MIN_PORT ($TURN_MIN_PORT) must not be greater than TURN_MAX_PORT ($TURN_MAX_PORT)."
 require_uint TURN_USER_QUOTA 1 100000
-require_uint TURN_TOTAL_QUOTA 1 1000000
 for file in "$TURN_CERT_FILE" "$TURN_PKEY_FILE"; do
   [[ -r $file ]] ||
     fail "TLS file $file is not readable; the init service puts fullchain.pem and privkey.pem in the certs volume."
 done
 
 # --- Lists -----------------------------------------------------------------------------------
+# ip_lines ARRAY PREFIX VARIABLE: ARRAY gets one "PREFIX=ip" per comma-separated address.
+ip_lines() {
+  local -n out=$1
+  local prefix=$2 name=$3 entry list
+  out=()
+  [[ -n ${!name:-} ]] || return 0
+  IFS=',' read -r -a list <<<"${!name}"
+  for entry in "${list[@]}"; do
+    [[ $entry =~ ^[0-9A-Fa-f:.]+$ && $entry == *[.:]* ]] ||
+      fail "$name entries must be IP addresses, got '$entry'."
+    out+=("$prefix=$entry")
+  done
+}
+# With host networking these pick which of the host's addresses coturn listens and relays
+# on; empty = coturn's default (every address of the host).
+ip_lines listen_lines listening-ip TURN_LISTEN_IPS
+ip_lines relay_lines relay-ip TURN_RELAY_IPS
+
+# total-quota: every allocation holds one relay port per relay address, so more allocations
+# than ports can never succeed; the default is exactly the range.
+relay_addresses=$((${#relay_lines[@]} > 0 ? ${#relay_lines[@]} : 1))
+relay_ports=$((10#$TURN_MAX_PORT - 10#$TURN_MIN_PORT + 1))
+export TURN_TOTAL_QUOTA=${TURN_TOTAL_QUOTA:-$((relay_ports * relay_addresses))}
+require_uint TURN_TOTAL_QUOTA 1 $((relay_ports * relay_addresses))
+((10#$TURN_USER_QUOTA <= 10#$TURN_TOTAL_QUOTA)) ||
+  fail "TURN_USER_QUOTA ($TURN_USER_QUOTA) must not be greater than TURN_TOTAL_QUOTA ($TURN_TOTAL_QUOTA)."
+
 external_lines=()
 if [[ -n ${TURN_EXTERNAL_IP:-} ]]; then
   IFS=',' read -r -a external_list <<<"$TURN_EXTERNAL_IP"
@@ -95,8 +120,16 @@ if [[ -n ${ALLOWED_PEER_IPS:-} ]]; then
   IFS=',' read -r -a allowed_list <<<"$ALLOWED_PEER_IPS"
   for entry in "${allowed_list[@]}"; do
     if [[ $entry == self ]]; then
-      # The container's own addresses: what coturn relays from on a private network.
-      for own in $(hostname -I); do allowed_lines+=("allowed-peer-ip=$own"); done
+      # The addresses coturn relays from: the pinned relay addresses, else the container's
+      # own (on a bridge network those belong to coturn alone).
+      if [[ ${#relay_lines[@]} -gt 0 ]]; then
+        for own in "${relay_lines[@]#relay-ip=}"; do allowed_lines+=("allowed-peer-ip=$own"); done
+      elif is_true TURN_HOST_NETWORK; then
+        # The host's addresses would open every UDP service of the host to relayed peers.
+        echo 'callgate-turn: ALLOWED_PEER_IPS=self on host networking means TURN_RELAY_IPS, which is empty: no exception (relay-to-relay works only on a public relay address).' >&2
+      else
+        for own in $(hostname -I); do allowed_lines+=("allowed-peer-ip=$own"); done
+      fi
     elif is_ip_or_range "$entry"; then
       allowed_lines+=("allowed-peer-ip=$entry")
     else
@@ -112,15 +145,15 @@ if is_true TURN_ALLOW_LOOPBACK_PEERS; then
   loopback_lines+=('allow-loopback-peers' 'allowed-peer-ip=127.0.0.0-127.255.255.255' 'allowed-peer-ip=::1')
 fi
 
-bps_lines=()
-if [[ -n ${TURN_MAX_BPS:-} ]]; then
-  require_uint TURN_MAX_BPS 1 10000000000
-  bps_lines+=("max-bps=$TURN_MAX_BPS")
-fi
+# Bytes per second (coturn's unit), each direction of one allocation; see docs/STACK.md.
+export TURN_MAX_BPS=${TURN_MAX_BPS:-375000}
+require_uint TURN_MAX_BPS 0 10000000000
+export TURN_BPS_CAPACITY=${TURN_BPS_CAPACITY:-0}
+require_uint TURN_BPS_CAPACITY 0 10000000000
 
 # --- Render ----------------------------------------------------------------------------------
 readonly SCALARS=(TURN_REALM TURN_PORT TURNS_PORT TURN_MIN_PORT TURN_MAX_PORT TURN_USER_QUOTA
-  TURN_TOTAL_QUOTA TURN_CERT_FILE TURN_PKEY_FILE)
+  TURN_TOTAL_QUOTA TURN_MAX_BPS TURN_BPS_CAPACITY TURN_CERT_FILE TURN_PKEY_FILE)
 
 print_lines() {
   if [[ $# -gt 0 ]]; then printf '%s\n' "$@"; fi
@@ -134,7 +167,8 @@ render() {
       @EXTERNAL_IPS@) print_lines "${external_lines[@]}" ;;
       @ALLOWED_PEER_IPS@) print_lines "${allowed_lines[@]}" ;;
       @ALLOW_LOOPBACK_PEERS@) print_lines "${loopback_lines[@]}" ;;
-      @MAX_BPS@) print_lines "${bps_lines[@]}" ;;
+      @LISTENING_IPS@) print_lines "${listen_lines[@]}" ;;
+      @RELAY_IPS@) print_lines "${relay_lines[@]}" ;;
       *)
         for name in "${SCALARS[@]}"; do
           line=${line//"\${$name}"/"${!name}"}
@@ -151,8 +185,10 @@ if grep -nE '^[^#]*\$\{|^@[A-Z_]+@$' "$RENDERED" >&2; then
   fail "the template $TEMPLATE has a placeholder this entrypoint does not know (lines above)."
 fi
 
-printf 'callgate-turn: realm=%s listening=%s/tcp+udp tls=%s relay=%s-%s secrets=%d external-ip=[%s] allowed-peer-ip=[%s]\n' \
-  "$TURN_REALM" "$TURN_PORT" "$TURNS_PORT" "$TURN_MIN_PORT" "$TURN_MAX_PORT" "${#secret_lines[@]}" \
-  "${TURN_EXTERNAL_IP:-}" "$(printf '%s ' "${allowed_lines[@]#allowed-peer-ip=}")"
+printf 'callgate-turn: realm=%s listening=[%s]:%s/tcp+udp tls=%s relay=[%s]:%s-%s user-quota=%s total-quota=%s max-bps=%s bps-capacity=%s secrets=%d external-ip=[%s] allowed-peer-ip=[%s]\n' \
+  "$TURN_REALM" "${TURN_LISTEN_IPS:-all}" "$TURN_PORT" "$TURNS_PORT" "${TURN_RELAY_IPS:-auto}" \
+  "$TURN_MIN_PORT" "$TURN_MAX_PORT" "$TURN_USER_QUOTA" "$TURN_TOTAL_QUOTA" "$TURN_MAX_BPS" \
+  "$TURN_BPS_CAPACITY" "${#secret_lines[@]}" "${TURN_EXTERNAL_IP:-}" \
+  "$(printf '%s ' "${allowed_lines[@]#allowed-peer-ip=}")"
 
 exec turnserver -c "$RENDERED" "$@"

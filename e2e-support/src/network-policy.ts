@@ -47,6 +47,33 @@ export async function onlyTcpPortTo(
   await iptables(browser, ['-A', 'CG_SCENARIO', '-d', turnAddress, '-j', 'REJECT']);
 }
 
+/**
+ * Hotel / corporate network: nothing leaves the browser but TCP to `webAddress:port` (the
+ * HTTPS port) — no UDP at all, no 3478, no 5349, no other host. Loopback stays open (the
+ * container's DNS resolver and DevTools live there).
+ */
+export async function onlyWebPort(
+  browser: StartedTestContainer,
+  webAddress: string,
+  port: number,
+): Promise<void> {
+  await openAllPaths(browser);
+  await iptables(browser, ['-A', 'CG_SCENARIO', '-o', 'lo', '-j', 'ACCEPT']);
+  await iptables(browser, [
+    '-A',
+    'CG_SCENARIO',
+    '-d',
+    webAddress,
+    '-p',
+    'tcp',
+    '--dport',
+    String(port),
+    '-j',
+    'ACCEPT',
+  ]);
+  await iptables(browser, ['-A', 'CG_SCENARIO', '-j', 'REJECT']);
+}
+
 /** True when `target:port` (TCP) answers from inside the browser container. */
 export async function canReachTcp(
   browser: StartedTestContainer,

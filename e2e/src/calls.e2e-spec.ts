@@ -106,7 +106,9 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
         foreign: [],
       });
       const urls = await configuredIceServerUrls(person.page);
-      for (const url of urls) expect(url).toMatch(/^turns?:turn:\d+(\?transport=(udp|tcp))?$/);
+      // The two relays, and TURN/TLS on the web port (routed to coturn by nginx).
+      for (const url of urls)
+        expect(url).toMatch(/^turns?:(turn|turn-2|web):\d+(\?transport=(udp|tcp))?$/);
     }
     const used = new Set(
       (await Promise.all(people.map((p) => configuredIceServerUrls(p.page)))).flat(),

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { AccessTokenModule } from './auth/access-token.module';
 import { AuthModule } from './auth/auth.module';
 import { CallsModule } from './calls/calls.module';
@@ -25,6 +26,7 @@ export class AppModule {
         RedisModule,
         AccessTokenModule,
         AuthModule,
+        AdminModule,
         UsersModule,
         TurnModule,
         CallsModule,

@@ -70,7 +70,10 @@ describe('accounts on PostgreSQL 17', () => {
       const rows = await client.query(
         'SELECT version, name FROM schema_migrations ORDER BY version',
       );
-      expect(rows.rows).toEqual([{ version: 1, name: 'accounts_sessions_calls' }]);
+      expect(rows.rows).toEqual([
+        { version: 1, name: 'accounts_sessions_calls' },
+        { version: 2, name: 'admins_invites_session_lifetimes' },
+      ]);
     } finally {
       await client.end();
     }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # One-shot initialisation of the Callgate stack (the compose service "init").
 #
-# Secrets (volume "secrets", read by db, gateway and turn):
-#   jwt_secret, turn_secrets, postgres_password, redis_password. A value set in the environment (.env)
+# Secrets: jwt_secret, postgres_password and redis_password (volume "secrets", read by
+#   db, redis and gateway), turn_secrets (volume "turn-secrets", read by gateway and turn:
+#   the relay sees nothing else). A value set in the environment (.env)
 #   wins and is written through; otherwise an existing file is kept; otherwise a random
 #   one is generated. Values are never printed.
 # TLS certificate (volume "certs", read by web and turn):
@@ -15,6 +16,7 @@
 set -euo pipefail
 
 readonly SECRETS_DIR=${CALLGATE_SECRETS_DIR:-/run/callgate-secrets}
+readonly TURN_SECRETS_DIR=${CALLGATE_TURN_SECRETS_DIR:-$SECRETS_DIR}
 readonly CERTS_DIR=${CALLGATE_CERTS_DIR:-/etc/callgate/certs}
 readonly IMPORT_DIR=${CALLGATE_CERTS_IMPORT_DIR:-/import/certs}
 readonly GID=${CALLGATE_SECRETS_GID:-10001}
@@ -29,9 +31,9 @@ fail() {
 
 umask 077
 [[ $GID =~ ^[0-9]+$ ]] || fail "CALLGATE_SECRETS_GID must be a numeric group id, got '$GID'."
-mkdir -p "$SECRETS_DIR" "$CERTS_DIR"
-chown "0:$GID" "$SECRETS_DIR" "$CERTS_DIR"
-chmod 0750 "$SECRETS_DIR" "$CERTS_DIR"
+mkdir -p "$SECRETS_DIR" "$TURN_SECRETS_DIR" "$CERTS_DIR"
+chown "0:$GID" "$SECRETS_DIR" "$TURN_SECRETS_DIR" "$CERTS_DIR"
+chmod 0750 "$SECRETS_DIR" "$TURN_SECRETS_DIR" "$CERTS_DIR"
 
 # Atomically replaces $1 with stdin, owned root:GID with mode $2.
 install_file() {
@@ -45,9 +47,9 @@ install_file() {
 
 random_secret() { openssl rand -hex 32; }
 
-# resolve_secret FILE ENV_NAME DESCRIPTION VALIDATOR
+# resolve_secret FILE ENV_NAME DESCRIPTION VALIDATOR [DIRECTORY]
 resolve_secret() {
-  local file="$SECRETS_DIR/$1" name=$2 what=$3 validate=$4 value=${!2:-}
+  local file="${5:-$SECRETS_DIR}/$1" name=$2 what=$3 validate=$4 value=${!2:-}
   if [[ -n $value ]]; then
     "$validate" "$value" || fail "$name in .env is not a valid $what: $($validate --explain)"
     if [[ ! -f $file || $(<"$file") != "$value" ]]; then
@@ -86,7 +88,15 @@ valid_db_password() {
 }
 
 resolve_secret jwt_secret JWT_SECRET 'JWT signing secret' valid_signing_secret
-resolve_secret turn_secrets TURN_SECRETS 'TURN secret list' valid_turn_secrets
+# Stacks from before the split kept turn_secrets beside the other secrets: move it, so the
+# relay keeps its secret (no credential breaks) and the shared volume no longer holds it.
+if [[ $TURN_SECRETS_DIR != "$SECRETS_DIR" && -s $SECRETS_DIR/turn_secrets ]]; then
+  [[ -s $TURN_SECRETS_DIR/turn_secrets ]] ||
+    install_file "$TURN_SECRETS_DIR/turn_secrets" 0440 <"$SECRETS_DIR/turn_secrets"
+  rm -f "$SECRETS_DIR/turn_secrets"
+  log 'turn_secrets: moved to its own volume.'
+fi
+resolve_secret turn_secrets TURN_SECRETS 'TURN secret list' valid_turn_secrets "$TURN_SECRETS_DIR"
 resolve_secret postgres_password POSTGRES_PASSWORD 'database password' valid_db_password
 # Hex only: it goes into a redis:// URL and a redis.conf line unescaped.
 valid_redis_password() {

@@ -5,6 +5,8 @@ export interface RegisterRequest {
   username: string;
   password: string;
   displayName?: string;
+  /** The token of an invite link; required when registration is `invite`. */
+  invite?: string;
 }
 
 /** `POST /api/auth/login` */
@@ -26,3 +28,12 @@ export interface AuthSession {
 
 export const REFRESH_COOKIE_NAME = 'callgate_refresh';
 export const REFRESH_COOKIE_PATH = '/api/auth';
+
+/** `POST /api/auth/password`: signs out every other session of the account. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** Long-lived cookie that marks a browser which signed in before (OWASP device cookie). */
+export const DEVICE_COOKIE_NAME = 'callgate_device';

@@ -5,13 +5,16 @@ import { USERNAME_PATTERN } from './limits.js';
 describe('protocol runtime helpers', () => {
   // Written out, not read from ErrorCode: these strings are the wire contract.
   const CONTRACT_CODES = [
+    'account_disabled',
     'conflict',
     'forbidden',
     'internal',
     'invalid_payload',
     'not_found',
     'rate_limited',
+    'session_revoked',
     'token_expired',
+    'too_many_connections',
     'unauthorized',
   ];
 

@@ -10,6 +10,12 @@ export const ErrorCode = {
   NotFound: 'not_found',
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
+  /** An admin disabled the account: sign-in, refresh, sockets and TURN are refused. */
+  AccountDisabled: 'account_disabled',
+  /** The session was ended (sign-out, sign out everywhere, password change, revocation). */
+  SessionRevoked: 'session_revoked',
+  /** The account already has the maximum number of signaling connections open. */
+  TooManyConnections: 'too_many_connections',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -45,5 +51,8 @@ export type Ack<T extends object = object> = AckOk<T> | AckError;
 export const ConnectErrorReason = {
   Unauthorized: 'unauthorized',
   TokenExpired: 'token_expired',
+  AccountDisabled: 'account_disabled',
+  SessionRevoked: 'session_revoked',
+  TooManyConnections: 'too_many_connections',
 } as const;
 export type ConnectErrorReason = (typeof ConnectErrorReason)[keyof typeof ConnectErrorReason];

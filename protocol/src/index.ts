@@ -6,5 +6,6 @@ export * from './limits.js';
 export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
+export * from './admin.js';
 export * from './schema.js';
 export * from './signaling-schemas.js';

@@ -16,3 +16,11 @@ export const MAX_SOCKET_MESSAGE_BYTES = 100 * 1024;
 /** socket.io path and namespace of the signaling gateway. */
 export const SIGNALING_PATH = '/socket.io';
 export const SIGNALING_NAMESPACE = '/signaling';
+
+/**
+ * Characters refused in usernames, display names and other names people see: C0/C1
+ * controls (NUL included), line/paragraph separators, the BOM and the bidirectional
+ * marks, embeddings, overrides and isolates that can make a name read as another one.
+ */
+export const UNSAFE_TEXT_PATTERN =
+  /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/u;

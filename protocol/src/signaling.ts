@@ -90,6 +90,15 @@ export interface SessionExpiring {
   expiresAt: string;
 }
 
+/**
+ * Sent just before the server cuts a socket because its session ended (sign-out elsewhere,
+ * revocation, password change) or an admin disabled the account; the page says why.
+ */
+export interface SessionEnded {
+  code: 'session_revoked' | 'account_disabled';
+  message: string;
+}
+
 export type InviteAck = Ack<{ callId: string }>;
 export type EmptyAck = Ack;
 export type ReauthenticateAck = Ack<{ expiresAt: string }>;
@@ -116,6 +125,7 @@ export interface ServerToClientEvents {
   signal: (payload: SignalRelayed) => void;
   'turn:credentials': (payload: TurnCredentials) => void;
   'auth:expiring': (payload: SessionExpiring) => void;
+  'session:ended': (payload: SessionEnded) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -8,6 +8,8 @@ export interface UserSummary {
 /** `GET /api/users/me` */
 export interface CurrentUser extends UserSummary {
   createdAt: string;
+  /** May open the admin page and call `/api/admin/*`. */
+  isAdmin: boolean;
 }
 
 /** One row of `GET /api/users?query=`: someone you can call. */

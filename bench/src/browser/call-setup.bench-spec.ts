@@ -130,6 +130,7 @@ async function startBenchStack(): Promise<BenchStack> {
       POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
       TURN_HOST: 'turn',
       LOG_LEVEL: 'info',
+      REGISTRATION: 'open',
     })
     .withDefaultWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(180_000)

@@ -70,6 +70,8 @@ export async function startGatewayServer(
       TURN_SECRETS: turnSecret,
       TURN_HOST: options.turnHost ?? '127.0.0.1',
       ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+      // Load generators register thousands of users; invites are not what is measured.
+      REGISTRATION: 'open',
       LOG_LEVEL: process.env['BENCH_GATEWAY_LOG_LEVEL'] ?? 'info',
       ...options.env,
     },

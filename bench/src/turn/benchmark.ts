@@ -10,6 +10,7 @@ import { atMost, below } from '../lib/targets.ts';
 import { lineChartSvg } from '../lib/svg.ts';
 import { median } from '../lib/stats.ts';
 import { sleep } from '../lib/time.ts';
+import { measureEntry } from './entry.ts';
 import { parseUclient, type UclientReport } from './uclient.ts';
 
 const TURN_IMAGE = 'callgate-bench/turn:latest';
@@ -298,12 +299,15 @@ export const turnBenchmark: Benchmark = {
         firstBad
           ? `Beyond the knee (${firstBad.flows} flows): ${firstBad.report.lossPercent} % loss, coturn ${(firstBad.coturnCpu * 100).toFixed(0)} % of its core, uclient ${(firstBad.clientCpu * 100).toFixed(0)} % of its core — when uclient is near 100 %, the generator, not coturn, is the limit.`
           : `No step reached the knee criteria up to ${results[results.length - 1]!.flows} flows.`,
-        'The production quotas (`TURN_USER_QUOTA=12` allocations per user, `TURN_TOTAL_QUOTA=100` in total) were raised for this run because one gateway-issued credential drives every flow. With the defaults one coturn serves at most 100 allocations: 50 relayed 1:1 calls with both sides relayed. Raise `TURN_TOTAL_QUOTA` with the capacity measured here.',
+        'The per-user quota (`TURN_USER_QUOTA`, default 24) was raised for the load steps because one gateway-issued credential drives every flow; `TURN_TOTAL_QUOTA` defaults to the relay range (16,384).',
       ];
+      const entry = await measureEntry(context);
+      rows.push(...entry.rows);
+      notes.push(...entry.notes);
       return {
-        method: `The project's coturn image (built from [turn/](../turn/), production configuration rendered by its entrypoint) runs in a container pinned to core 0 on a Docker network the bench creates, with the same shared secret as a real gateway process; the gateway issues the credential (\`GET /api/turn/credentials\` for a registered user). \`turnutils_uclient\` (same coturn release, second container pinned to core 1) opens N client-to-client flows (\`-y\`: each packet enters through one client's allocation and leaves through its partner's relay, so both legs cross coturn), ${PACKET_BYTES}-byte packets every ${INTERVAL_MS} ms per flow (1 Mbit/s each way), ${seconds} s per step, no RTCP allocations. Loss, jitter and RTT are uclient's own figures; CPU is read from \`/proc/<pid>/stat\` of each container's process every 0.5 s; the busiest 4-second window of the step is reported. Throughput per flow is the median over the steady seconds (≥ 80 % of peak).`,
+        method: `**Through the default entry** (last rows and the per-call table): the default \`docker compose up\` with coturn on the host network, listening and relay addresses pinned to 127.0.0.1 (plus the Docker bridge for web's TURN/TLS leg); \`turnutils_uclient\` on the host network against 127.0.0.1:3478 with credentials signed as the gateway signs them ([bench/src/turn/capacity.ts](../bench/src/turn/capacity.ts)); the host's Chromium (headless, fake camera) opening https://localhost:8443, two people per call, "Relay only" on, calls kept up together ([bench/src/turn/relay-calls.ts](../bench/src/turn/relay-calls.ts)). **Load steps**: the project's coturn image (built from [turn/](../turn/), production configuration rendered by its entrypoint) runs in a container pinned to core 0 on a Docker network the bench creates, with the same shared secret as a real gateway process; the gateway issues the credential (\`GET /api/turn/credentials\` for a registered user). \`turnutils_uclient\` (same coturn release, second container pinned to core 1) opens N client-to-client flows (\`-y\`: each packet enters through one client's allocation and leaves through its partner's relay, so both legs cross coturn), ${PACKET_BYTES}-byte packets every ${INTERVAL_MS} ms per flow (1 Mbit/s each way), ${seconds} s per step, no RTCP allocations. Loss, jitter and RTT are uclient's own figures; CPU is read from \`/proc/<pid>/stat\` of each container's process every 0.5 s; the busiest 4-second window of the step is reported. Throughput per flow is the median over the steady seconds (≥ 80 % of peak).`,
         rows,
-        details: [table],
+        details: [table, ...entry.details],
         charts: [{ file: 'turn-load.svg', title: 'coturn CPU and loss vs flows', svg: chart }],
         notes,
       };

@@ -20,7 +20,10 @@ export function describeCallOutcomes(
     await alice.call(bob);
     await bob.hearsRingingFrom(alice);
     await bob.accept();
-    await bob.page.getByRole('button', { name: 'Hang up' }).waitFor();
+    // The duration counts from the first media connection: start the test's clock there.
+    await connectedOn(alice);
+    await connectedOn(bob);
+    const connectedAt = Date.now();
 
     await carol.seesOnline(bob);
     await carol.page.getByRole('button', { name: `Call ${bob.username}`, exact: true }).click();
@@ -28,7 +31,17 @@ export function describeCallOutcomes(
     await carol.dismissOutcome();
 
     await alice.hangUp();
-    await bob.reads(`${alice.username} ended the call` + (await durationSuffix(bob)));
+    const heldSeconds = (Date.now() - connectedAt) / 1000;
+    // Both sentences name a duration the test measured itself, not one read off the page.
+    const bobSaw = await durationIn(bob, `${alice.username} ended the call after `);
+    const aliceSaw = await durationIn(alice, `You ended the call with ${bob.username} after `);
+    console.log(
+      `[scenario-4b-busy] held ${heldSeconds.toFixed(1)} s; sentences say ${aliceSaw} s (caller), ${bobSaw} s (callee)`,
+    );
+    for (const seconds of [aliceSaw, bobSaw]) {
+      expect(seconds).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(seconds - heldSeconds)).toBeLessThanOrEqual(3);
+    }
     await alice.dismissOutcome();
     await bob.dismissOutcome();
   });
@@ -64,11 +77,21 @@ export function describeCallOutcomes(
   });
 }
 
-/** The hang-up sentence ends with " after m:ss." once the call was answered. */
-async function durationSuffix(person: Person): Promise<string> {
-  const text = await person.page.getByTestId('call-status').innerText();
-  const match = / after [^.]+\.$/.exec(text);
-  return match ? match[0] : '.';
+async function connectedOn(person: Person): Promise<void> {
+  await person.page
+    .getByTestId('call-state')
+    .getByText('Connected', { exact: true })
+    .waitFor({ timeout: 30_000 });
+}
+
+/** Waits for the hang-up sentence `<prefix>m:ss.` and returns its duration in seconds. */
+async function durationIn(person: Person, prefix: string): Promise<number> {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const status = person.page.getByTestId('call-status');
+  await status.getByText(new RegExp(`^${escaped}\\d+:\\d{2}\\.$`)).waitFor();
+  const match = /(\d+):(\d{2})\.$/.exec(await status.innerText());
+  if (!match) throw new Error(`no duration in the sentence of ${person.username}`);
+  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 async function expectNoDialog(person: Person): Promise<void> {

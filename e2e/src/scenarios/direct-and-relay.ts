@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   type CallgateStack,
   connectCall,
@@ -56,6 +57,28 @@ export function describeDirectAndRelayCalls(
       await bob.endAnyCall();
       await alice.setRelayOnly(false);
       await bob.setRelayOnly(false);
+    }
+  });
+
+  it('2b. two relays share the secret: with turn-2 stopped, a relay-only call connects through turn', async () => {
+    const { alice, bob } = people();
+    const second = stack().environment.getContainer('turn-2-1');
+    execFileSync('docker', ['stop', '-t', '1', second.getId()]);
+    await alice.setRelayOnly(true);
+    await bob.setRelayOnly(true);
+    try {
+      const call = await connectCall(alice, bob, 'scenario-2b-one-relay-stopped');
+      for (const side of [call.caller, call.callee]) {
+        expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+        expect(side.local?.url).toBe('turn:turn:3478?transport=udp');
+      }
+      await hangUp(alice, bob);
+    } finally {
+      await alice.endAnyCall();
+      await bob.endAnyCall();
+      await alice.setRelayOnly(false);
+      await bob.setRelayOnly(false);
+      execFileSync('docker', ['start', second.getId()]);
     }
   });
 }

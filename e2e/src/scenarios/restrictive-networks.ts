@@ -6,14 +6,17 @@ import {
   connectCall,
   hangUp,
   onlyTcpPortTo,
+  onlyWebPort,
   openAllPaths,
   type Person,
 } from '@callgate/e2e-support';
 
 /**
  * Scenario 3: each browser on its own network that reaches only web and turn; the
- * default ICE policy (not relay-only) must still connect, through TURN — over UDP, over
- * TCP when UDP to turn is blocked, and over TLS when only 5349 is open.
+ * default ICE policy (not relay-only) must still connect, through TURN — over UDP, and over
+ * TLS on the web port (nginx hands it to coturn's TLS listener) when UDP to turn is
+ * blocked, when only 5349 is open to turn, and when nothing but TCP to the HTTPS port gets
+ * out at all.
  */
 export function describeRestrictiveNetworks(
   stack: () => CallgateStack,
@@ -26,6 +29,8 @@ export function describeRestrictiveNetworks(
       b: browsers['browser-iso-b'].container,
       turnOnA: addressOn(turn, 'isolated-a'),
       turnOnB: addressOn(turn, 'isolated-b'),
+      webOnA: addressOn(stack().environment.getContainer('web-1'), 'isolated-a'),
+      webOnB: addressOn(stack().environment.getContainer('web-1'), 'isolated-b'),
     };
   };
 
@@ -55,16 +60,19 @@ export function describeRestrictiveNetworks(
     await hangUp(dave, erin);
   });
 
-  it('3b. UDP to turn blocked: the call connects through TURN over TCP', async () => {
+  it('3b. UDP to turn blocked: the call connects through TURN/TLS on the web port', async () => {
     const { a, b, turnOnA, turnOnB } = sides();
     await blockUdpTo(a, turnOnA);
     await blockUdpTo(b, turnOnB);
     const { dave, erin } = people();
-    const call = await connectCall(dave, erin, 'scenario-3b-isolated-tcp');
+    const call = await connectCall(dave, erin, 'scenario-3b-isolated-no-udp');
     expect(call.caller.iceTransportPolicy).toBe('all');
-    expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
-    expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
-    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TCP)', callee: 'Relayed (TURN/TCP)' });
+    // TURN/TCP on 3478 is not handed out (TURN_TCP=false): TLS on 8443 covers these networks.
+    for (const side of [call.caller, call.callee]) {
+      expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+      expect(side.local?.url).toMatch(/^turns:web:8443\b/);
+    }
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
     await hangUp(dave, erin);
   });
 
@@ -78,6 +86,30 @@ export function describeRestrictiveNetworks(
     expect(call.caller.iceTransportPolicy).toBe('all');
     expect(call.caller.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
     expect(call.callee.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+    expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
+    await hangUp(dave, erin);
+  });
+
+  it('3d. only the HTTPS port reachable: page, signaling and a TURN/TLS call through it', async () => {
+    const { a, b, webOnA, webOnB, turnOnA } = sides();
+    await onlyWebPort(a, webOnA, 8443);
+    await onlyWebPort(b, webOnB, 8443);
+    expect(await canReachTcp(a, webOnA, 8443)).toBe(true);
+    expect(await canReachTcp(a, turnOnA, 3478)).toBe(false);
+    expect(await canReachTcp(a, turnOnA, 5349)).toBe(false);
+    const { dave, erin } = people();
+    // The page and the signaling socket come back through the one port.
+    for (const person of [dave, erin]) {
+      await person.page.reload();
+      await person.page.getByTestId('connection-state').getByText('Online').waitFor();
+    }
+    await dave.seesOnline(erin);
+    const call = await connectCall(dave, erin, 'scenario-3d-https-port-only');
+    expect(call.caller.iceTransportPolicy).toBe('all');
+    for (const side of [call.caller, call.callee]) {
+      expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tls' });
+      expect(side.local?.url).toMatch(/^turns:web:8443\b/);
+    }
     expect(call.badges).toEqual({ caller: 'Relayed (TURN/TLS)', callee: 'Relayed (TURN/TLS)' });
     await hangUp(dave, erin);
   });

@@ -120,9 +120,9 @@ export function describeTurnCredentials(
     const { environment, turnProduction, turnSecret } = stack();
     const credential = turnCredential(turnSecret, 'e2e-peer', Math.floor(Date.now() / 1000) + 600);
     // The production default allows only coturn's own addresses ("self", relay to relay).
-    // The private peer is the test's own database container: even a wrongly permitted
+    // The private peer is the test's own gateway container: even a wrongly permitted
     // relay would send nothing beyond the containers this suite started.
-    const privatePeer = addressOn(environment.getContainer('db-1'), 'default');
+    const privatePeer = addressOn(environment.getContainer('gateway-1'), 'default');
     expect(privatePeer).toMatch(/^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.)/);
     for (const peer of ['127.0.0.1', privatePeer]) {
       const output = await uclient(turnProduction, '127.0.0.1', credential, [
@@ -136,6 +136,26 @@ export function describeTurnCredentials(
       expect(refusal).toMatch(/403 \(Forbidden IP\)/);
       expect(output).not.toMatch(/tot_recv_msgs=[1-9]/);
     }
+  });
+
+  it('5d. the relay holds only the TURN secret and cannot reach the database', async () => {
+    const { environment, turn } = stack();
+    const database = addressOn(environment.getContainer('db-1'), 'backend');
+    const probe = await turn.exec([
+      'bash',
+      '-c',
+      [
+        'for f in /run/callgate-secrets/jwt_secret /run/callgate-secrets/postgres_password; do',
+        '  if [ -e "$f" ]; then echo "visible $f"; fi',
+        'done',
+        'test -r /run/callgate-turn-secrets/turn_secrets && echo "turn secret readable"',
+        'getent hosts db >/dev/null && echo "db resolves"',
+        `timeout 3 bash -c '</dev/tcp/${database}/5432' 2>/dev/null && echo "db reachable"`,
+        'true',
+      ].join('\n'),
+    ]);
+    console.log(`[scenario-5d] relay's view: ${probe.output.trim().replace(/\n/g, '; ')}`);
+    expect(probe.output.trim()).toBe('turn secret readable');
   });
 }
 

@@ -4,6 +4,7 @@ import { CallgateError } from '../common/callgate-error';
 import { AccessTokenService } from './access-token.service';
 
 const USER_ID = '0c8f5a8e-1d2b-4c3d-8e9f-0a1b2c3d4e5f';
+const SESSION_ID = '1d9f6b9f-2e3c-4d4e-9f0a-1b2c3d4e5f60';
 const config = testConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' });
 const jwt = new JwtService({});
 const service = new AccessTokenService(jwt, config);
@@ -22,7 +23,10 @@ async function failure(token: unknown): Promise<CallgateError> {
   throw new Error('expected the token to be refused');
 }
 
-function forge(options: Parameters<JwtService['sign']>[1], payload: object = {}): string {
+function forge(
+  options: Parameters<JwtService['sign']>[1],
+  payload: object = { sid: SESSION_ID },
+): string {
   return jwt.sign(payload, {
     secret: config.jwt.secret,
     subject: USER_ID,
@@ -36,7 +40,7 @@ function forge(options: Parameters<JwtService['sign']>[1], payload: object = {})
 describe('AccessTokenService', () => {
   it('issues HS256 tokens with sub, iss, aud and the configured lifetime', async () => {
     const before = Date.now();
-    const { token, expiresIn } = await service.issue(USER_ID);
+    const { token, expiresIn } = await service.issue(USER_ID, SESSION_ID);
     expect(expiresIn).toBe(900);
     const [header, payload] = token
       .split('.')
@@ -45,9 +49,15 @@ describe('AccessTokenService', () => {
         (part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>,
       );
     expect(header?.['alg']).toBe('HS256');
-    expect(payload).toMatchObject({ sub: USER_ID, iss: 'callgate', aud: 'callgate' });
+    expect(payload).toMatchObject({
+      sub: USER_ID,
+      sid: SESSION_ID,
+      iss: 'callgate',
+      aud: 'callgate',
+    });
     const claims = await service.verify(token);
     expect(claims.userId).toBe(USER_ID);
+    expect(claims.sessionId).toBe(SESSION_ID);
     expect(claims.expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 899_000);
   });
 
@@ -84,5 +94,10 @@ describe('AccessTokenService', () => {
     expect((await failure(undefined)).code).toBe('unauthorized');
     expect((await failure(42)).code).toBe('unauthorized');
     expect((await failure('not.a.jwt')).code).toBe('unauthorized');
+  });
+
+  it('refuses a token without a session id (issued before sessions could be revoked)', async () => {
+    expect((await failure(forge({}, {}))).code).toBe('unauthorized');
+    expect((await failure(forge({}, { sid: 'not-a-uuid' }))).code).toBe('unauthorized');
   });
 });

@@ -6,6 +6,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 /** What a verified access token says. */
 export interface AccessTokenClaims {
   userId: string;
+  /** The refresh family (session) the token was issued for; revocation is per session. */
+  sessionId: string;
   /** Expiry as epoch milliseconds. */
   expiresAt: number;
 }
@@ -28,9 +30,9 @@ export class AccessTokenService {
     return this.config.jwt.accessTokenTtlSeconds;
   }
 
-  async issue(userId: string): Promise<{ token: string; expiresIn: number }> {
+  async issue(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }> {
     const token = await this.jwt.signAsync(
-      {},
+      { sid: sessionId },
       {
         secret: this.config.jwt.secret,
         algorithm: ALGORITHM,
@@ -48,9 +50,9 @@ export class AccessTokenService {
     if (typeof token !== 'string' || token === '') {
       throw CallgateError.unauthorized('An access token is required.');
     }
-    let payload: { sub?: unknown; exp?: unknown };
+    let payload: { sub?: unknown; exp?: unknown; sid?: unknown };
     try {
-      payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown }>(token, {
+      payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown; sid?: unknown }>(token, {
         secret: this.config.jwt.secret,
         algorithms: [ALGORITHM],
         issuer: this.config.jwt.issuer,
@@ -65,10 +67,12 @@ export class AccessTokenService {
     if (
       typeof payload.sub !== 'string' ||
       !UUID.test(payload.sub) ||
+      typeof payload.sid !== 'string' ||
+      !UUID.test(payload.sid) ||
       typeof payload.exp !== 'number'
     ) {
       throw CallgateError.unauthorized('The access token is not valid.');
     }
-    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
+    return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
   }
 }

@@ -1,16 +1,20 @@
 import {
   Body,
   Controller,
+  Get,
   HttpCode,
   HttpStatus,
   Inject,
   Post,
   Req,
   Res,
+  UseGuards,
   UsePipes,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiConflictResponse,
   ApiCookieAuth,
   ApiCreatedResponse,
@@ -21,13 +25,22 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
+import { DEVICE_COOKIE_NAME, REFRESH_COOKIE_NAME } from '@callgate/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiErrorResponseDto } from '../common/api-error.dto';
 import { RestValidationPipe } from '../common/rest-validation.pipe';
+import { AccessTokenGuard, AuthSessionId, AuthUserId } from './access-token.guard';
 import { AuthService, type IssuedSession } from './auth.service';
-import { AuthSessionDto, LoginDto, RegisterDto } from './dto/auth.dto';
+import {
+  AuthSessionDto,
+  ChangePasswordDto,
+  LoginDto,
+  RegisterDto,
+  RegistrationInfoDto,
+} from './dto/auth.dto';
+import { readDeviceCookie, setDeviceCookie } from './device-cookie';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie';
+import { RegistrationService } from './registration.service';
 
 @ApiTags('auth')
 @UsePipes(RestValidationPipe)
@@ -35,8 +48,15 @@ import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refre
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly registration: RegistrationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  @Get('registration')
+  @ApiOkResponse({ type: RegistrationInfoDto, description: 'What the sign-up form should offer.' })
+  registrationInfo(): Promise<RegistrationInfoDto> {
+    return this.registration.info();
+  }
 
   @Post('register')
   @ApiCreatedResponse({
@@ -45,6 +65,10 @@ export class AuthController {
   })
   @ApiBadRequestResponse({ type: ApiErrorResponseDto })
   @ApiConflictResponse({ type: ApiErrorResponseDto, description: 'Username taken.' })
+  @ApiForbiddenResponse({
+    type: ApiErrorResponseDto,
+    description: 'Sign-up closed, or the invite is missing, used, revoked or expired.',
+  })
   async register(
     @Body() body: RegisterDto,
     @Req() request: Request,
@@ -63,17 +87,22 @@ export class AuthController {
     type: ApiErrorResponseDto,
     description: 'Same message for unknown user and wrong password.',
   })
+  @ApiForbiddenResponse({ type: ApiErrorResponseDto, description: 'Account disabled.' })
   @ApiTooManyRequestsResponse({
     type: ApiErrorResponseDto,
-    description: 'Too many failures; see Retry-After.',
+    description: `Too many failures for this username from browsers without a ${DEVICE_COOKIE_NAME} cookie (or for this device); see Retry-After.`,
   })
   async login(
     @Body() body: LoginDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AuthSessionDto> {
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    return this.respond(await this.auth.login(body, address), request, response);
+    const issued = await this.auth.login(body, readDeviceCookie(request));
+    const session = this.respond(issued, request, response);
+    // After the refresh cookie, so clients reading the first Set-Cookie still find it.
+    if (issued.deviceCookie !== undefined)
+      setDeviceCookie(request, response, this.config.cookieSecure, issued.deviceCookie);
+    return session;
   }
 
   @Post('refresh')
@@ -103,6 +132,38 @@ export class AuthController {
   ): Promise<void> {
     await this.auth.logout(readRefreshCookie(request));
     clearRefreshCookie(request, response, this.config.cookieSecure);
+  }
+
+  @Post('logout-everywhere')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @UseGuards(AccessTokenGuard)
+  @ApiNoContentResponse({
+    description: 'Every session of the account ends, this one included; sockets are cut.',
+  })
+  @ApiUnauthorizedResponse({ type: ApiErrorResponseDto })
+  async logoutEverywhere(
+    @AuthUserId() userId: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logoutEverywhere(userId);
+    clearRefreshCookie(request, response, this.config.cookieSecure);
+  }
+
+  @Post('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @UseGuards(AccessTokenGuard)
+  @ApiNoContentResponse({ description: 'Password changed; every other session ended.' })
+  @ApiBadRequestResponse({ type: ApiErrorResponseDto })
+  @ApiForbiddenResponse({ type: ApiErrorResponseDto, description: 'Current password wrong.' })
+  async changePassword(
+    @AuthUserId() userId: string,
+    @AuthSessionId() sessionId: string,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    await this.auth.changePassword(userId, sessionId, body);
   }
 
   private respond(issued: IssuedSession, request: Request, response: Response): AuthSessionDto {

@@ -1,57 +1,32 @@
-import { HttpStatus } from '@nestjs/common';
-import { CallgateError } from '../common/callgate-error';
-import { HTTP_STATUS_BY_CODE } from '../common/http-status';
-import { testConfig } from '../testing/test-config';
-import { LoginThrottleService } from './login-throttle.service';
+import { DeviceTokens } from './device-token';
+import { progressiveDelayMs } from './login-throttle.service';
 
-describe('LoginThrottleService', () => {
-  let now: number;
-  let throttle: LoginThrottleService;
+describe('device cookies', () => {
+  const tokens = new DeviceTokens('unit-test-jwt-secret-0123456789abcdef');
 
-  beforeEach(() => {
-    now = 1_000_000;
-    throttle = new LoginThrottleService(
-      testConfig({ LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60' }),
-    );
-    throttle.now = () => now;
+  it('vouches only for the username it was issued to', () => {
+    const cookie = tokens.issue('alice');
+    expect(tokens.nonceFor(cookie, 'alice')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(tokens.nonceFor(cookie, 'bob')).toBeUndefined();
   });
 
-  function refusal(username: string, address: string): CallgateError {
-    try {
-      throttle.assertAllowed(username, address);
-    } catch (error) {
-      return error as CallgateError;
-    }
-    throw new Error('expected the attempt to be throttled');
-  }
-
-  it('locks a username + address out after the allowed failures, with Retry-After', () => {
-    for (let i = 0; i < 3; i++) {
-      throttle.assertAllowed('alice', '10.0.0.1');
-      throttle.recordFailure('alice', '10.0.0.1');
-    }
-    now += 20_000;
-    const error = refusal('alice', '10.0.0.1');
-    expect(HTTP_STATUS_BY_CODE[error.code]).toBe(HttpStatus.TOO_MANY_REQUESTS);
-    expect(error.code).toBe('rate_limited');
-    expect(error.headers['Retry-After']).toBe('40');
+  it('refuses forged, truncated and foreign-key cookies', () => {
+    const cookie = tokens.issue('alice');
+    const [name, nonce] = cookie.split('.');
+    expect(tokens.nonceFor(`${name}.${nonce}.AAAA`, 'alice')).toBeUndefined();
+    expect(tokens.nonceFor(`${name}.${nonce}`, 'alice')).toBeUndefined();
+    expect(tokens.nonceFor(undefined, 'alice')).toBeUndefined();
+    const other = new DeviceTokens('another-secret-0123456789abcdef-xyz');
+    expect(other.nonceFor(cookie, 'alice')).toBeUndefined();
   });
+});
 
-  it('keys on both username and address (case-insensitive username)', () => {
-    for (let i = 0; i < 3; i++) throttle.recordFailure('Alice', '10.0.0.1');
-    expect(() => throttle.assertAllowed('alice', '10.0.0.1')).toThrow(CallgateError);
-    expect(() => throttle.assertAllowed('alice', '10.0.0.2')).not.toThrow();
-    expect(() => throttle.assertAllowed('bob', '10.0.0.1')).not.toThrow();
-  });
-
-  it('forgets failures when the window ends and after a success', () => {
-    for (let i = 0; i < 3; i++) throttle.recordFailure('alice', '10.0.0.1');
-    now += 60_001;
-    expect(() => throttle.assertAllowed('alice', '10.0.0.1')).not.toThrow();
-    throttle.recordFailure('bob', 'x');
-    throttle.recordFailure('bob', 'x');
-    throttle.recordSuccess('bob', 'x');
-    throttle.recordFailure('bob', 'x');
-    expect(() => throttle.assertAllowed('bob', 'x')).not.toThrow();
+describe('progressive delay for unknown browsers', () => {
+  it('starts at the second attempt, doubles, and stops at 10 s', () => {
+    expect([1, 2, 3, 4, 5].map((n) => progressiveDelayMs(n, 250))).toEqual([
+      0, 250, 500, 1000, 2000,
+    ]);
+    expect(progressiveDelayMs(40, 250)).toBe(10_000);
+    expect(progressiveDelayMs(5, 0)).toBe(0);
   });
 });

@@ -43,6 +43,16 @@ export class CallgateError extends Error {
     return new CallgateError(ErrorCode.NotFound, message);
   }
 
+  static accountDisabled(
+    message = 'An administrator has disabled this account; ask them to enable it.',
+  ): CallgateError {
+    return new CallgateError(ErrorCode.AccountDisabled, message);
+  }
+
+  static sessionRevoked(message = 'This session was signed out; sign in again.'): CallgateError {
+    return new CallgateError(ErrorCode.SessionRevoked, message);
+  }
+
   static conflict(message: string): CallgateError {
     return new CallgateError(ErrorCode.Conflict, message);
   }

@@ -13,6 +13,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [ErrorCode.AccountDisabled]: HttpStatus.FORBIDDEN,
+  [ErrorCode.SessionRevoked]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.TooManyConnections]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

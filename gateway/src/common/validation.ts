@@ -1,4 +1,5 @@
 import { type ValidationError, registerDecorator, type ValidationOptions } from 'class-validator';
+import { UNSAFE_TEXT_PATTERN } from '@callgate/protocol';
 
 /** Flattens class-validator errors (nested too) into one human sentence. */
 export function describeValidationErrors(errors: readonly ValidationError[], parent = ''): string {
@@ -29,6 +30,24 @@ export function MaxUtf8Bytes(limit: number, options?: ValidationOptions): Proper
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' && Buffer.byteLength(value, 'utf8') <= limit,
+      },
+    });
+  };
+}
+
+/** Refuses control and bidi-override characters ({@link UNSAFE_TEXT_PATTERN}), naming the field. */
+export function NoUnsafeCharacters(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'noUnsafeCharacters',
+      target: target.constructor,
+      propertyName: propertyName.toString(),
+      options: {
+        message: '$property must not contain control or bidirectional-override characters',
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !UNSAFE_TEXT_PATTERN.test(value),
       },
     });
   };

@@ -27,7 +27,10 @@ describe('loadConfig', () => {
       audience: 'callgate',
       accessTokenTtlSeconds: 900,
     });
-    expect(config.refreshTokenTtlSeconds).toBe(2_592_000);
+    expect(config.registration).toBe('invite');
+    expect(config.sessions).toEqual({ maxLifetimeSeconds: 2_592_000, idleTimeoutSeconds: 604_800 });
+    expect(config.maxSocketsPerUser).toBe(10);
+    expect(config.login).toEqual({ maxFailures: 10, failureWindowSeconds: 900, delayBaseMs: 250 });
     expect(config.turn.ttlSeconds).toBe(3600);
     expect(config.turn.urls).toEqual([
       'turn:turn.example.org:3478?transport=udp',
@@ -37,6 +40,27 @@ describe('loadConfig', () => {
     expect(config.signaling.reconnectGraceMs).toBe(15_000);
     expect(config.cookieSecure).toBe('auto');
     expect(config.trustProxy).toBe(false);
+  });
+
+  it('names the registration modes and refuses anything else', () => {
+    expect(loadConfig({ ...valid, REGISTRATION: 'open' }).registration).toBe('open');
+    expect(loadConfig({ ...valid, REGISTRATION: 'closed' }).registration).toBe('closed');
+    expect(failure({ ...valid, REGISTRATION: 'public' })).toBe(
+      'REGISTRATION must be one of open, invite, closed, got "public".',
+    );
+  });
+
+  it('refuses an idle timeout beyond the absolute session lifetime, and the old sliding TTL', () => {
+    expect(
+      failure({
+        ...valid,
+        SESSION_MAX_LIFETIME_SECONDS: '3600',
+        SESSION_IDLE_TIMEOUT_SECONDS: '7200',
+      }),
+    ).toMatch(/SESSION_IDLE_TIMEOUT_SECONDS \(7200\) must not exceed/);
+    expect(failure({ ...valid, REFRESH_TOKEN_TTL_SECONDS: '60' })).toMatch(
+      /REFRESH_TOKEN_TTL_SECONDS is gone/,
+    );
   });
 
   it('refuses to start without a JWT secret, or with a weak one', () => {
@@ -83,6 +107,43 @@ describe('loadConfig', () => {
       'turn:turn.example.org:3479?transport=tcp',
       'turns:turn.example.org:5350?transport=tcp',
     ]);
+  });
+
+  it('hands out TURN/TLS on the web port instead of the dedicated TLS port when configured', () => {
+    const config = loadConfig({
+      ...valid,
+      TURN_TLS: 'true',
+      TURNS_PORT: '5349',
+      TURN_WEB_TLS_PORT: '8443',
+    });
+    expect(config.turn.urls).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turn:turn.example.org:3478?transport=tcp',
+      'turns:turn.example.org:8443?transport=tcp',
+    ]);
+    expect(
+      loadConfig({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443', TURN_WEB_TLS_HOST: 'web' })
+        .turn.urls[2],
+    ).toBe('turns:web:443?transport=tcp');
+    expect(failure({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '0' })).toMatch(
+      /^TURN_WEB_TLS_PORT must be between 1 and 65535/,
+    );
+    expect(
+      failure({ ...valid, TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443', TURN_WEB_TLS_HOST: 'a b' }),
+    ).toMatch(/^TURN_WEB_TLS_HOST must be a hostname/);
+  });
+
+  it('leaves TURN/TCP out when TURN_TCP is false (one allocation less per interface)', () => {
+    expect(
+      loadConfig({ ...valid, TURN_TCP: 'false', TURN_TLS: 'true', TURN_WEB_TLS_PORT: '443' }).turn
+        .urls,
+    ).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turns:turn.example.org:443?transport=tcp',
+    ]);
+    expect(failure({ ...valid, TURN_TCP: 'sometimes' })).toMatch(
+      /^TURN_TCP must be "true" or "false"/,
+    );
   });
 
   it('takes TURN_URLS verbatim and rejects non-TURN schemes', () => {

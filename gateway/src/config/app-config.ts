@@ -5,6 +5,8 @@ import { hostname } from 'node:os';
  * Typed gateway configuration, read once from the environment at start-up.
  * Anything missing or unsafe stops the process with one sentence naming the variable.
  */
+import { REGISTRATION_MODES, type RegistrationMode } from '@callgate/protocol';
+
 export type CookieSecureMode = 'auto' | 'always' | 'never';
 
 export interface TurnConfig {
@@ -31,22 +33,34 @@ export interface AppConfig {
     audience: string;
     accessTokenTtlSeconds: number;
   };
-  refreshTokenTtlSeconds: number;
+  /** Who may sign up; see {@link RegistrationMode}. */
+  registration: RegistrationMode;
+  sessions: {
+    /** A refresh family ends this long after sign-in, however often it is refreshed. */
+    maxLifetimeSeconds: number;
+    /** A refresh family ends when it goes unused this long. */
+    idleTimeoutSeconds: number;
+  };
   turn: TurnConfig;
   signaling: {
     ringTimeoutMs: number;
     reconnectGraceMs: number;
-    /** Token-bucket size per socket. */
+    /** Token-bucket size per account (shared by its sockets on one replica). */
     rateBurst: number;
-    /** Token-bucket refill per second per socket. */
+    /** Token-bucket refill per second per account. */
     ratePerSecond: number;
     /** How long before access-token expiry the server sends `auth:expiring`. */
     expiryWarningMs: number;
   };
   login: {
+    /** Failed sign-ins per username (unknown browsers) or per device cookie before 429. */
     maxFailures: number;
     failureWindowSeconds: number;
+    /** First progressive delay for unknown browsers; doubles with each failure. */
+    delayBaseMs: number;
   };
+  /** Concurrent signaling sockets one account may hold. */
+  maxSocketsPerUser: number;
   trustProxy: boolean;
   cookieSecure: CookieSecureMode;
   logLevel: string;
@@ -104,6 +118,8 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}".`);
 }
 
+const HOST_PATTERN = /^[A-Za-z0-9.:[\]-]+$/;
+
 function turnUrls(env: Env): string[] {
   const explicit = read(env, 'TURN_URLS');
   if (explicit !== undefined) {
@@ -125,15 +141,64 @@ function turnUrls(env: Env): string[] {
       'TURN_HOST is required (the hostname browsers use to reach coturn), or set TURN_URLS.',
     );
   }
-  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+  if (!HOST_PATTERN.test(host)) {
     throw new ConfigError(`TURN_HOST must be a hostname or IP address, got "${host}".`);
   }
   const port = integer(env, 'TURN_PORT', 3478, 1, 65535);
-  const urls = [`turn:${host}:${port}?transport=udp`, `turn:${host}:${port}?transport=tcp`];
-  if (bool(env, 'TURN_TLS', false)) {
+  // Browsers allocate one relay per URL on every network interface they have and keep all
+  // of them for the whole call, so each URL costs allocations: TURN/TCP can be left out
+  // where TURN/TLS on the web port covers the networks that block UDP.
+  const urls = [`turn:${host}:${port}?transport=udp`];
+  if (bool(env, 'TURN_TCP', true)) urls.push(`turn:${host}:${port}?transport=tcp`);
+  if (!bool(env, 'TURN_TLS', false)) return urls;
+  // TURN/TLS on the web port (nginx routes it to coturn by ALPN) reaches every network that
+  // lets HTTPS out, so it replaces the dedicated TLS port: one allocation less per browser.
+  const webPort = read(env, 'TURN_WEB_TLS_PORT');
+  if (webPort !== undefined) {
+    const webHost = read(env, 'TURN_WEB_TLS_HOST') ?? host;
+    if (!HOST_PATTERN.test(webHost)) {
+      throw new ConfigError(
+        `TURN_WEB_TLS_HOST must be a hostname or IP address, got "${webHost}".`,
+      );
+    }
+    urls.push(`turns:${webHost}:${integer(env, 'TURN_WEB_TLS_PORT', 443, 1, 65535)}?transport=tcp`);
+  } else {
     urls.push(`turns:${host}:${integer(env, 'TURNS_PORT', 5349, 1, 65535)}?transport=tcp`);
   }
   return urls;
+}
+
+function registrationMode(env: Env): RegistrationMode {
+  const raw = read(env, 'REGISTRATION') ?? 'invite';
+  const mode = REGISTRATION_MODES.find((candidate) => candidate === raw);
+  if (mode === undefined) {
+    throw new ConfigError(
+      `REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}, got "${raw}".`,
+    );
+  }
+  return mode;
+}
+
+function sessionLifetimes(env: Env): AppConfig['sessions'] {
+  if (read(env, 'REFRESH_TOKEN_TTL_SECONDS') !== undefined) {
+    throw new ConfigError(
+      'REFRESH_TOKEN_TTL_SECONDS is gone: set SESSION_MAX_LIFETIME_SECONDS and SESSION_IDLE_TIMEOUT_SECONDS instead.',
+    );
+  }
+  const maxLifetimeSeconds = integer(
+    env,
+    'SESSION_MAX_LIFETIME_SECONDS',
+    2_592_000,
+    60,
+    31_536_000,
+  );
+  const idleTimeoutSeconds = integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 604_800, 60, 31_536_000);
+  if (idleTimeoutSeconds > maxLifetimeSeconds) {
+    throw new ConfigError(
+      `SESSION_IDLE_TIMEOUT_SECONDS (${idleTimeoutSeconds}) must not exceed SESSION_MAX_LIFETIME_SECONDS (${maxLifetimeSeconds}).`,
+    );
+  }
+  return { maxLifetimeSeconds, idleTimeoutSeconds };
 }
 
 /** Builds the configuration or throws a {@link ConfigError} with one actionable sentence. */
@@ -197,7 +262,8 @@ export function loadConfig(env: Env): AppConfig {
       audience: read(env, 'JWT_AUDIENCE') ?? 'callgate',
       accessTokenTtlSeconds,
     },
-    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 2_592_000, 60, 31_536_000),
+    registration: registrationMode(env),
+    sessions: sessionLifetimes(env),
     turn: {
       secrets: turnSecrets,
       urls: turnUrls(env),
@@ -211,9 +277,11 @@ export function loadConfig(env: Env): AppConfig {
       expiryWarningMs: Math.min(60_000, Math.floor((accessTokenTtlSeconds * 1000) / 2)),
     },
     login: {
-      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
       failureWindowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+      delayBaseMs: integer(env, 'LOGIN_DELAY_BASE_MS', 250, 0, 10_000),
     },
+    maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 10, 1, 1000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     cookieSecure,
     logLevel,

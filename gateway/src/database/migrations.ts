@@ -48,4 +48,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calls_callee_idx ON calls (callee_id, started_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'admins_invites_session_lifetimes',
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN is_admin boolean NOT NULL DEFAULT false,
+        ADD COLUMN disabled_at timestamptz,
+        ADD COLUMN last_seen_at timestamptz;
+      -- An installation that predates admins: its oldest account becomes one, so someone can invite.
+      UPDATE users SET is_admin = true
+        WHERE id = (SELECT id FROM users ORDER BY created_at, id LIMIT 1);
+
+      -- The absolute lifetime counts from the family's sign-in, not from the last rotation.
+      ALTER TABLE refresh_tokens ADD COLUMN family_started_at timestamptz;
+      UPDATE refresh_tokens r SET family_started_at =
+        (SELECT min(f.created_at) FROM refresh_tokens f WHERE f.family_id = r.family_id);
+      ALTER TABLE refresh_tokens
+        ALTER COLUMN family_started_at SET NOT NULL,
+        ALTER COLUMN family_started_at SET DEFAULT now();
+      CREATE INDEX refresh_tokens_live_user_idx ON refresh_tokens (user_id) WHERE revoked_at IS NULL;
+
+      CREATE TABLE invites (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        token_hash bytea NOT NULL UNIQUE,
+        note text CHECK (char_length(note) BETWEEN 1 AND 64),
+        created_by uuid REFERENCES users (id) ON DELETE SET NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        used_by uuid REFERENCES users (id) ON DELETE SET NULL,
+        revoked_at timestamptz
+      );
+      CREATE INDEX invites_created_idx ON invites (created_at DESC);
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import {
   SIGNALING_PATH,
 } from '@callgate/protocol';
 import { AccessTokenService } from '../auth/access-token.service';
+import { SessionRevocationService } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
@@ -27,6 +28,8 @@ import { SignalingEmitter, type SignalingNamespace, userRoom } from './signaling
 import { CallgateError } from '../common/callgate-error';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
+import { AccountRateLimits } from './account-rate-limits';
+import { cutEndedSessions, sessionRoom } from './session-cutter';
 import { createSocketAuthMiddleware } from './socket-auth.middleware';
 import { identityOf, type SignalingSocket } from './socket-session';
 
@@ -45,6 +48,7 @@ import { identityOf, type SignalingSocket } from './socket-session';
 @UseFilters(SignalingAckFilter)
 export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(SignalingGateway.name);
+  private readonly rateLimits: AccountRateLimits;
 
   constructor(
     private readonly calls: CallService,
@@ -53,13 +57,28 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly timers: SessionTimers,
     private readonly tokens: AccessTokenService,
     private readonly users: UsersService,
+    private readonly revocations: SessionRevocationService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.rateLimits = new AccountRateLimits(
+      config.signaling.rateBurst,
+      config.signaling.ratePerSecond,
+    );
+  }
 
   afterInit(namespace: SignalingNamespace): void {
     this.emitter.bind(namespace);
-    namespace.use(createSocketAuthMiddleware(this.tokens, this.users, this.config));
+    namespace.use(
+      createSocketAuthMiddleware(
+        this.tokens,
+        this.users,
+        this.revocations,
+        this.config,
+        this.rateLimits,
+      ),
+    );
+    cutEndedSessions(namespace, this.revocations);
   }
 
   async handleConnection(socket: SignalingSocket): Promise<void> {
@@ -69,7 +88,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     this.metrics.connectedSockets.inc();
     const cameOnline = this.presence.connect(user, socket.id);
     this.timers.start(socket);
-    const joined = socket.join(userRoom(user.id));
+    const joined = socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
     socket.emit('presence:snapshot', { online: this.presence.onlineUserIds() });
     if (cameOnline)
       this.emitter.toEveryone('presence', { userId: user.id, online: true }, socket.id);
@@ -82,6 +101,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     // A socket refused by the middleware never connected and has no user.
     if (socket.data.user === undefined) return;
     const user = socket.data.user;
+    this.rateLimits.release(user.id);
     this.timers.stop(socket.id);
     this.metrics.connectedSockets.dec();
     const wentOffline = this.presence.disconnect(user.id, socket.id);
@@ -146,9 +166,10 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   ): Promise<AckOk<{ expiresAt: string }>> {
     // A refused token answers the ack with its code (unauthorized / token_expired).
     const claims = await this.tokens.verify(body.token);
-    if (claims.userId !== socket.data.user.id) {
-      throw CallgateError.forbidden('That token belongs to another account.');
+    if (claims.userId !== socket.data.user.id || claims.sessionId !== socket.data.sessionId) {
+      throw CallgateError.forbidden('That token belongs to another session; reconnect.');
     }
+    await this.revocations.assertLive(claims);
     socket.data.tokenExpiresAt = claims.expiresAt;
     this.timers.scheduleExpiry(socket);
     return { ok: true, expiresAt: new Date(claims.expiresAt).toISOString() };

@@ -1,23 +1,32 @@
 import { Logger } from '@nestjs/common';
 import {
+  ErrorCode,
   type ConnectErrorReason,
   ConnectErrorReason as Reasons,
   type ErrorBody,
 } from '@callgate/protocol';
 import type { AccessTokenService } from '../auth/access-token.service';
+import type { SessionRevocationService } from '../auth/session-revocation.service';
 import { CallgateError } from '../common/callgate-error';
 import type { AppConfig } from '../config/app-config';
 import { toSummary, type UsersService } from '../users/users.service';
 import type { SignalingSocket } from './socket-session';
-import { TokenBucket } from './token-bucket';
+import type { AccountRateLimits } from './account-rate-limits';
+import { userRoom } from './signaling-emitter';
 
 /** What socket.io sends as `connect_error`: `message` is the contract reason, `data` the body. */
 export type ConnectErrorWire = Error & { data: ErrorBody };
 
-/** The handshake's form of a {@link CallgateError}; anything but expiry means sign in again. */
+const REASONS: readonly string[] = Object.values(Reasons);
+
+/**
+ * The handshake's form of a {@link CallgateError}: expiry (refresh and retry), an ended
+ * session or disabled account (signed out, say why), the socket cap (wait), else sign in.
+ */
 export function toConnectError(error: CallgateError): ConnectErrorWire {
-  const reason: ConnectErrorReason =
-    error.code === 'token_expired' ? Reasons.TokenExpired : Reasons.Unauthorized;
+  const reason: ConnectErrorReason = REASONS.includes(error.code)
+    ? (error.code as ConnectErrorReason)
+    : Reasons.Unauthorized;
   return Object.assign(new Error(reason), { data: error.body });
 }
 
@@ -28,7 +37,9 @@ export function toConnectError(error: CallgateError): ConnectErrorWire {
 export function createSocketAuthMiddleware(
   tokens: AccessTokenService,
   users: UsersService,
+  revocations: SessionRevocationService,
   config: AppConfig,
+  rateLimits: AccountRateLimits,
 ): (socket: SignalingSocket, next: (error?: Error) => void) => void {
   const logger = new Logger('SignalingAuth');
   return (socket, next) => {
@@ -38,16 +49,25 @@ export function createSocketAuthMiddleware(
     tokens
       .verify(token)
       .then(async (claims) => {
+        await revocations.assertLive(claims);
         const user = await users.findById(claims.userId);
         if (user === undefined) {
           throw CallgateError.unauthorized('This account no longer exists.');
         }
+        if (user.disabledAt !== null) throw CallgateError.accountDisabled();
+        // The room spans replicas once the adapter does; simultaneous handshakes may
+        // overshoot by the few that race past this check.
+        const open = await socket.nsp.in(userRoom(user.id)).fetchSockets();
+        if (open.length >= config.maxSocketsPerUser) {
+          throw new CallgateError(
+            ErrorCode.TooManyConnections,
+            `This account already has ${config.maxSocketsPerUser} connections open (the most allowed); close a tab or device and retry.`,
+          );
+        }
         socket.data.user = toSummary(user);
+        socket.data.sessionId = claims.sessionId;
         socket.data.tokenExpiresAt = claims.expiresAt;
-        socket.data.rateLimit = new TokenBucket(
-          config.signaling.rateBurst,
-          config.signaling.ratePerSecond,
-        );
+        socket.data.rateLimit = rateLimits.acquire(user.id);
         next();
       })
       .catch((error: unknown) => {

@@ -5,6 +5,8 @@ import type { TokenBucket } from './token-bucket';
 /** What the handshake middleware attaches to every authenticated socket. */
 export interface SocketData {
   user: UserSummary;
+  /** Session (refresh family) of the handshake token; sign-out of it cuts this socket. */
+  sessionId: string;
   /** Access-token expiry, epoch ms; moved forward by `auth:refresh`. */
   tokenExpiresAt: number;
   rateLimit: TokenBucket;

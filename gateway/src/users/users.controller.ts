@@ -18,7 +18,7 @@ export class UsersController {
   @Get('me')
   @ApiOkResponse({ type: CurrentUserDto })
   async me(@AuthUserId() userId: string): Promise<CurrentUserDto> {
-    return toCurrentUser(await this.users.getById(userId));
+    return toCurrentUser(await this.users.getActive(userId));
   }
 
   @Get()

@@ -42,6 +42,8 @@ export async function startGateway(
     TURN_HOST: '127.0.0.1',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
     PORT: '0',
+    // Most suites register freely; organisation.integration.spec covers the other modes.
+    REGISTRATION: 'open',
     ...env,
   });
   Logger.overrideLogger(false);

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  untracked,
+} from '@angular/core';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { distinctUntilChanged, filter, map } from 'rxjs';
@@ -77,6 +84,12 @@ export class AppComponent {
       else {
         this.signaling.stop();
         this.presence.clear();
+        // The server ended the session (signed out elsewhere, disabled): the sign-in page
+        // says why; a call in progress ends here too.
+        if (this.auth.endedReason() !== null) {
+          untracked(() => this.calls.hangup());
+          void this.router.navigateByUrl('/login');
+        }
       }
     });
     // A call that starts (placed or accepted) opens the call screen; people may still

@@ -1,6 +1,7 @@
 import type { Routes } from '@angular/router';
 
-import { signedInGuard, signedOutGuard } from './auth/auth.guards';
+import { AdminComponent } from './admin/admin.component';
+import { adminGuard, signedInGuard, signedOutGuard } from './auth/auth.guards';
 import { LoginComponent } from './auth/login.component';
 import { CallComponent } from './call/call.component';
 import { ContactsComponent } from './contacts/contacts.component';
@@ -14,6 +15,19 @@ export const routes: Routes = [
     component: LoginComponent,
     canActivate: [signedOutGuard],
     title: 'Sign in · Callgate',
+  },
+  {
+    // Invite links point here: the same form, with the invite token in the query.
+    path: 'signup',
+    component: LoginComponent,
+    canActivate: [signedOutGuard],
+    title: 'Sign up · Callgate',
+  },
+  {
+    path: 'admin',
+    component: AdminComponent,
+    canActivate: [signedInGuard, adminGuard],
+    title: 'Admin · Callgate',
   },
   {
     path: 'contacts',

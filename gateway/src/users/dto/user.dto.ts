@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Contact, ContactList, CurrentUser, UserSummary } from '@callgate/protocol';
+import { NoUnsafeCharacters } from '../../common/validation';
 
 export class UserSummaryDto implements UserSummary {
   @ApiProperty({ format: 'uuid' })
@@ -16,6 +17,9 @@ export class UserSummaryDto implements UserSummary {
 export class CurrentUserDto extends UserSummaryDto implements CurrentUser {
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+
+  @ApiProperty({ description: 'May use the admin page and /api/admin.' })
+  isAdmin!: boolean;
 }
 
 export class ContactDto extends UserSummaryDto implements Contact {
@@ -35,6 +39,7 @@ export class ContactQueryDto {
   })
   @IsOptional()
   @IsString()
+  @NoUnsafeCharacters()
   @MaxLength(64)
   query?: string;
 }

@@ -12,3 +12,7 @@ export const signedInGuard: CanActivateFn = (_route, state) => {
 /** The sign-in page sends people who are already signed in to their contacts. */
 export const signedOutGuard: CanActivateFn = () =>
   inject(AuthService).signedIn() ? inject(Router).createUrlTree(['/contacts']) : true;
+
+/** The admin page is for admins; the gateway refuses everyone else anyway (403). */
+export const adminGuard: CanActivateFn = () =>
+  inject(AuthService).user()?.isAdmin === true ? true : inject(Router).createUrlTree(['/contacts']);

@@ -1,6 +1,9 @@
 import { HttpErrorResponse, type HttpInterceptorFn, type HttpRequest } from '@angular/common/http';
 import { inject } from '@angular/core';
+import { ErrorCode } from '@callgate/protocol';
 import { catchError, switchMap, throwError } from 'rxjs';
+
+import { toCallgateError } from '../shared/api-error';
 
 import { AuthService } from './auth.service';
 
@@ -13,7 +16,8 @@ function needsBearer(request: HttpRequest<unknown>): boolean {
 
 /**
  * Adds the in-memory access token to gateway requests. On a 401 it refreshes the token
- * once and replays the request, so an expired token never surfaces as an error.
+ * once and replays the request, so an expired token never surfaces as an error. A 403
+ * saying the account was disabled ends the session here too.
  */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {
   if (!needsBearer(request)) return next(request);
@@ -25,6 +29,10 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
     catchError((error: unknown) => {
       if (error instanceof HttpErrorResponse && error.status === 401 && token !== null) {
         return auth.refresh().pipe(switchMap((session) => next(withToken(session.accessToken))));
+      }
+      if (error instanceof HttpErrorResponse && error.status === 403) {
+        const refusal = toCallgateError(error);
+        if (refusal.code === ErrorCode.AccountDisabled) auth.endedByServer(refusal.message);
       }
       return throwError(() => error);
     }),

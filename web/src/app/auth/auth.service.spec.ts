@@ -13,6 +13,7 @@ const alice = {
   username: 'alice',
   displayName: 'alice',
   createdAt: '2026-01-01T00:00:00Z',
+  isAdmin: false,
 };
 const session = (token: string, expiresIn = 900): AuthSession => ({
   user: alice,
@@ -69,6 +70,55 @@ describe('AuthService token refresh flow', () => {
     await restored;
     expect(auth.status()).toBe('signed-out');
     expect(auth.accessToken()).toBeNull();
+  });
+
+  it('says why when the server ends a session it had, but not on a cold start', async () => {
+    const restored = auth.restore();
+    backend.expectOne('/api/auth/refresh').flush(
+      {
+        statusCode: 401,
+        error: { code: 'unauthorized', message: 'No session cookie was sent; sign in.' },
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
+    await restored;
+    expect(auth.endedReason()).toBeNull();
+
+    await signIn();
+    auth.endedByServer('An administrator has disabled your account, so you were signed out.');
+    expect(auth.status()).toBe('signed-out');
+    expect(auth.accessToken()).toBeNull();
+    expect(auth.endedReason()).toBe(
+      'An administrator has disabled your account, so you were signed out.',
+    );
+    await signIn('access-2');
+    expect(auth.endedReason()).toBeNull();
+  });
+
+  it('ends the session when any request says the account was disabled', async () => {
+    await signIn();
+    const request = firstValueFrom(http.get('/api/users/me')).catch(() => undefined);
+    backend.expectOne('/api/users/me').flush(
+      {
+        statusCode: 403,
+        error: { code: 'account_disabled', message: 'An administrator has disabled this account.' },
+      },
+      { status: 403, statusText: 'Forbidden' },
+    );
+    await request;
+    expect(auth.status()).toBe('signed-out');
+    expect(auth.endedReason()).toBe('An administrator has disabled this account.');
+  });
+
+  it('"sign out everywhere" asks the server with the access token, then forgets the session', async () => {
+    await signIn('access-everywhere');
+    const done = firstValueFrom(auth.logoutEverywhere());
+    const request = backend.expectOne({ method: 'POST', url: '/api/auth/logout-everywhere' });
+    expect(request.request.headers.get('Authorization')).toBe('Bearer access-everywhere');
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await done;
+    expect(auth.status()).toBe('signed-out');
+    expect(auth.endedReason()).toBeNull();
   });
 
   it('keeps the access token in memory only', async () => {

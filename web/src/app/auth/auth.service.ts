@@ -1,6 +1,13 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import type { AuthSession, CurrentUser, LoginRequest, RegisterRequest } from '@callgate/protocol';
+import type {
+  AuthSession,
+  ChangePasswordRequest,
+  CurrentUser,
+  LoginRequest,
+  RegisterRequest,
+  RegistrationInfo,
+} from '@callgate/protocol';
 import {
   BehaviorSubject,
   type Observable,
@@ -58,6 +65,12 @@ export class AuthService {
   private readonly userSignal = signal<CurrentUser | null>(null);
   readonly user = this.userSignal.asReadonly();
   readonly signedIn = computed(() => this.statusSignal() === 'signed-in');
+  private readonly endedSignal = signal<string | null>(null);
+  /**
+   * Why the server ended this tab's session (signed out elsewhere, account disabled), for
+   * the sign-in page to say; null after a sign-out of one's own.
+   */
+  readonly endedReason = this.endedSignal.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.clearTimer());
@@ -81,6 +94,13 @@ export class AuthService {
     } catch {
       // No valid refresh cookie (or no server): the person signs in again.
     }
+  }
+
+  /** What the sign-up form should offer (invite needed, first account). */
+  registrationInfo(): Observable<RegistrationInfo> {
+    return this.http
+      .get<RegistrationInfo>('/api/auth/registration')
+      .pipe(catchError((error: unknown) => throwError(() => toCallgateError(error))));
   }
 
   login(request: LoginRequest): Observable<CurrentUser> {
@@ -110,6 +130,9 @@ export class AuthService {
         if (error instanceof HttpErrorResponse && (error.status === 0 || error.status >= 500)) {
           if (this.sessions.value) this.schedule(REFRESH_RETRY_MS);
           else this.statusSignal.set('signed-out');
+        } else if (this.sessions.value) {
+          // A session we had was refused (signed out elsewhere, disabled): say why.
+          this.endedByServer(toCallgateError(error).message);
         } else {
           this.clear();
         }
@@ -130,6 +153,28 @@ export class AuthService {
     );
   }
 
+  /** Ends every session of the account, this one included ("Sign out everywhere"). */
+  logoutEverywhere(): Observable<void> {
+    return this.http.post<void>('/api/auth/logout-everywhere', {}).pipe(
+      catchError((error: unknown) => throwError(() => toCallgateError(error))),
+      tap(() => this.clear()),
+    );
+  }
+
+  /** Changes the password; the server signs out every other session. */
+  changePassword(request: ChangePasswordRequest): Observable<void> {
+    return this.http
+      .post<void>('/api/auth/password', request)
+      .pipe(catchError((error: unknown) => throwError(() => toCallgateError(error))));
+  }
+
+  /** The server ended this session: forget it and keep the sentence for the sign-in page. */
+  endedByServer(message: string): void {
+    if (this.statusSignal() !== 'signed-in') return;
+    this.clear();
+    this.endedSignal.set(message);
+  }
+
   /** Forgets the session locally, e.g. when the gateway refuses our refresh cookie. */
   clear(): void {
     this.clearTimer();
@@ -145,6 +190,7 @@ export class AuthService {
       expiresAt: Date.now() + body.expiresIn * 1000,
     };
     this.sessions.next(session);
+    this.endedSignal.set(null);
     this.userSignal.set(body.user);
     this.statusSignal.set('signed-in');
     this.schedule(Math.max(MIN_REFRESH_DELAY_MS, body.expiresIn * 1000 - REFRESH_LEAD_MS));

@@ -3,11 +3,13 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import {
+  INVITE_QUERY_PARAM,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
 } from '@callgate/protocol';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Subject, catchError, exhaustMap, map, of } from 'rxjs';
 
 import { toCallgateError } from '../shared/api-error';
@@ -36,6 +38,13 @@ export class LoginComponent {
   private readonly submissions = new Subject<Submission>();
 
   protected readonly minPassword = PASSWORD_MIN_LENGTH;
+  /** The token of the invite link this page was opened with (`/signup?invite=…`). */
+  protected readonly invite = this.route.snapshot.queryParamMap.get(INVITE_QUERY_PARAM);
+  protected readonly endedReason = this.auth.endedReason;
+  /** Sign-up mode from the gateway; undefined while loading or when it cannot be read. */
+  protected readonly registration = toSignal(
+    this.auth.registrationInfo().pipe(catchError(() => of(undefined))),
+  );
   protected readonly form = inject(FormBuilder).nonNullable.group({
     username: ['', [Validators.required, Validators.pattern(USERNAME_PATTERN)]],
     password: ['', [Validators.required, Validators.maxLength(PASSWORD_MAX_LENGTH)]],
@@ -53,7 +62,11 @@ export class LoginComponent {
           this.busy.set(s.mode);
           const request = { username: s.username, password: s.password };
           const call =
-            s.mode === 'sign-in' ? this.auth.login(request) : this.auth.register(request);
+            s.mode === 'sign-in'
+              ? this.auth.login(request)
+              : this.auth.register(
+                  this.invite === null ? request : { ...request, invite: this.invite },
+                );
           return call.pipe(
             map(() => null),
             catchError((error: unknown) => of(toCallgateError(error).message)),

@@ -1,13 +1,7 @@
 import { CALL_END_REASONS, type UserSummary } from '@callgate/protocol';
 
 import { endSentence } from './call-sentences';
-import {
-  CALL_TRANSITIONS,
-  type CallState,
-  type CallStateName,
-  CallStateMachine,
-  type EndReason,
-} from './call-state';
+import { type CallState, type CallStateName, CallStateMachine, type EndReason } from './call-state';
 
 const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
 
@@ -59,6 +53,29 @@ function machineIn(name: CallStateName): CallStateMachine {
   return machine;
 }
 
+/**
+ * The lifecycle the client promises, written out here rather than read from
+ * CALL_TRANSITIONS, so a changed table fails this spec until the change is meant.
+ */
+const ALLOWED = new Set([
+  'idle → outgoing',
+  'idle → incoming',
+  'outgoing → outgoing', // the call id arrives with the invite's ack
+  'outgoing → connecting',
+  'outgoing → ended',
+  'incoming → connecting',
+  'incoming → ended',
+  'connecting → connected',
+  'connecting → ended',
+  'connected → reconnecting',
+  'connected → ended',
+  'reconnecting → connected',
+  'reconnecting → ended',
+  'ended → idle',
+  'ended → outgoing',
+  'ended → incoming',
+]);
+
 const ALL: CallStateName[] = [
   'idle',
   'outgoing',
@@ -83,12 +100,28 @@ describe('CallStateMachine', () => {
       const sub = machine.state$.subscribe((s) => emitted.push(s));
       // A different call id makes self-transitions a real change.
       const next = stateNamed(to, to === from ? { callId: 'c2' } : {});
-      const allowed = CALL_TRANSITIONS[from].includes(to);
+      const allowed = ALLOWED.has(`${from} → ${to}`);
       expect(machine.setState(next)).toBe(allowed);
       expect(machine.state.name).toBe(allowed ? to : from);
       expect(emitted).toHaveLength(allowed ? 2 : 1); // BehaviorSubject replays the current state
       sub.unsubscribe();
     });
+  });
+
+  it('refuses what would break a call: a second call while one rings or runs, skipping set-up', () => {
+    for (const [from, to] of [
+      ['incoming', 'outgoing'],
+      ['connecting', 'outgoing'],
+      ['connected', 'incoming'],
+      ['idle', 'connected'],
+      ['incoming', 'connected'],
+      ['connected', 'connecting'],
+      ['ended', 'connected'],
+    ] as const) {
+      const machine = machineIn(from);
+      expect(machine.setState(stateNamed(to))).toBe(false);
+      expect(machine.state.name).toBe(from);
+    }
   });
 
   it('emits nothing when the same state is set again', () => {

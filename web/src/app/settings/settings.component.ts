@@ -1,12 +1,13 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
+import { AccountSettingsComponent } from './account-settings.component';
 import { SettingsService } from './settings.service';
 
-/** Per-browser settings: the relay-only switch and notification permission. */
+/** Per-browser settings (relay only, notifications) and the account (password, sessions). */
 @Component({
   selector: 'cg-settings',
-  imports: [RouterLink],
+  imports: [RouterLink, AccountSettingsComponent],
   template: `
     <h1>Settings</h1>
     <section class="setting">
@@ -41,6 +42,7 @@ import { SettingsService } from './settings.service';
         <button type="button" (click)="allowNotifications()">Allow notifications</button>
       }
     </section>
+    <cg-account-settings />
     <p><a routerLink="/diagnostics">Check how this network reaches our relay</a></p>
   `,
   styles: `

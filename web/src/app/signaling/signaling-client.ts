@@ -40,6 +40,20 @@ interface ServerEvent {
   payload: unknown;
 }
 
+/** The sentence of a handshake refusal that ends the session, or null for other errors. */
+function sessionRefusal(error: Error): string | null {
+  if (
+    error.message !== ConnectErrorReason.AccountDisabled &&
+    error.message !== ConnectErrorReason.SessionRevoked
+  ) {
+    return null;
+  }
+  const data: unknown = (error as Error & { data?: unknown }).data;
+  const message =
+    typeof data === 'object' && data !== null && 'message' in data ? data.message : undefined;
+  return typeof message === 'string' ? message : 'Your session has ended; sign in again.';
+}
+
 /** How long an emitted event may wait for its ack (including while reconnecting). */
 export const ACK_TIMEOUT_MS = 10_000;
 
@@ -110,7 +124,19 @@ export class SignalingClient {
       if (reason === 'io server disconnect') void this.reauthenticate();
       else this.scheduleReconnect();
     });
+    socket.on('session:ended', (notice) => this.auth.endedByServer(notice.message));
     socket.on('connect_error', (error) => {
+      const refusal = sessionRefusal(error);
+      if (refusal !== null) {
+        // Not a token to refresh: the session or account itself is refused.
+        this.auth.endedByServer(refusal);
+        return;
+      }
+      if (error.message === ConnectErrorReason.TooManyConnections) {
+        this.attempt = Math.max(this.attempt, 4);
+        this.scheduleReconnect();
+        return;
+      }
       if (
         error.message === ConnectErrorReason.TokenExpired ||
         error.message === ConnectErrorReason.Unauthorized
