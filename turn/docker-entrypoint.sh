@@ -96,6 +96,35 @@ ip_lines() {
 ip_lines listen_lines listening-ip TURN_LISTEN_IPS
 ip_lines relay_lines relay-ip TURN_RELAY_IPS
 
+# hex_ip: /proc/net/route's little-endian hex to a 32-bit number.
+hex_ip() { echo $((16#${1:6:2}${1:4:2}${1:2:2}${1:0:2})); }
+ip_num() {
+  local IFS=. a b c d
+  read -r a b c d <<<"$1"
+  echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+
+# On host networking coturn would otherwise relay from every host address, Docker bridges
+# included (172.17.0.1 and friends: unreachable for remote browsers). Unless pinned, relay
+# from the host's IPv4 addresses outside the Docker bridge subnets and loopback.
+auto_relay_ips=()
+if [[ ${#relay_lines[@]} -eq 0 ]] && is_true TURN_HOST_NETWORK; then
+  bridges=()
+  while read -r iface dest _gw _flags _ref _use _metric mask _rest; do
+    [[ $iface =~ ^(docker|br-|veth|virbr|cni|flannel|cali) && $dest != 00000000 ]] &&
+      bridges+=("$(hex_ip "$dest")/$(hex_ip "$mask")")
+  done < <(tail -n +2 /proc/net/route)
+  for address in $(hostname -I); do
+    [[ $address =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ && $address != 127.* ]] || continue
+    value=$(ip_num "$address") inside=false
+    for bridge in "${bridges[@]}"; do
+      (((value & ${bridge#*/}) == ${bridge%/*})) && inside=true
+    done
+    $inside || auto_relay_ips+=("$address")
+  done
+  for address in "${auto_relay_ips[@]}"; do relay_lines+=("relay-ip=$address"); done
+fi
+
 # total-quota: every allocation holds one relay port per relay address, so more allocations
 # than ports can never succeed; the default is exactly the range.
 relay_addresses=$((${#relay_lines[@]} > 0 ? ${#relay_lines[@]} : 1))
@@ -122,7 +151,7 @@ if [[ -n ${ALLOWED_PEER_IPS:-} ]]; then
     if [[ $entry == self ]]; then
       # The addresses coturn relays from: the pinned relay addresses, else the container's
       # own (on a bridge network those belong to coturn alone).
-      if [[ ${#relay_lines[@]} -gt 0 ]]; then
+      if [[ -n ${TURN_RELAY_IPS:-} ]]; then
         for own in "${relay_lines[@]#relay-ip=}"; do allowed_lines+=("allowed-peer-ip=$own"); done
       elif is_true TURN_HOST_NETWORK; then
         # The host's addresses would open every UDP service of the host to relayed peers.
@@ -186,7 +215,8 @@ if grep -nE '^[^#]*\$\{|^@[A-Z_]+@$' "$RENDERED" >&2; then
 fi
 
 printf 'callgate-turn: realm=%s listening=[%s]:%s/tcp+udp tls=%s relay=[%s]:%s-%s user-quota=%s total-quota=%s max-bps=%s bps-capacity=%s secrets=%d external-ip=[%s] allowed-peer-ip=[%s]\n' \
-  "$TURN_REALM" "${TURN_LISTEN_IPS:-all}" "$TURN_PORT" "$TURNS_PORT" "${TURN_RELAY_IPS:-auto}" \
+  "$TURN_REALM" "${TURN_LISTEN_IPS:-all}" "$TURN_PORT" "$TURNS_PORT" \
+  "${TURN_RELAY_IPS:-auto: ${auto_relay_ips[*]:-every address}}" \
   "$TURN_MIN_PORT" "$TURN_MAX_PORT" "$TURN_USER_QUOTA" "$TURN_TOTAL_QUOTA" "$TURN_MAX_BPS" \
   "$TURN_BPS_CAPACITY" "${#secret_lines[@]}" "${TURN_EXTERNAL_IP:-}" \
   "$(printf '%s ' "${allowed_lines[@]#allowed-peer-ip=}")"

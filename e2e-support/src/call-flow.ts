@@ -46,8 +46,19 @@ export async function connectCall(
     expectVideoFlowing(callee.page),
   ]);
   const badges = { caller: await caller.connectionBadge(), callee: await callee.connectionBadge() };
-  await caller.screenshot(`${label}-caller`);
-  await callee.screenshot(`${label}-callee`);
+  // Screenshots are evidence, not assertions: on a saturated machine (load average ~100
+  // seen here) Chromium's capture alone overran the 15-s UI timeout after the media checks
+  // had passed, failing six scenarios that had connected.
+  for (const [person, side] of [
+    [caller, 'caller'],
+    [callee, 'callee'],
+  ] as const) {
+    await person
+      .screenshot(`${label}-${side}`)
+      .catch((error: unknown) =>
+        console.log(`[${label}] ${side} screenshot skipped: ${String(error)}`),
+      );
+  }
   console.log(
     [
       `[${label}] Accept → first decoded remote frame: callee ${calleeMs} ms, caller ${callerMs} ms`,

@@ -1,8 +1,8 @@
 /**
  * The real Nest application without Docker: AppModule as main.ts builds it, configured by
  * the same `configureGateway`, listening on 127.0.0.1, driven by a real socket.io-client
- * and fetch. Only the database (InMemoryDatabase) and the Redis connection (a client that
- * answers PING) are replaced. Catches what the unit specs cannot: module wiring and
+ * and fetch. Only the database (InMemoryDatabase) and the Redis client (InMemoryRedis)
+ * are replaced, each refusing what it does not know. Catches what the unit specs cannot: module wiring and
  * injection, the handshake middleware, the pipes, guard and filters as Nest applies them,
  * and the LeanIoAdapter answering acks.
  */
@@ -28,23 +28,14 @@ import { DatabaseService } from './database/database.service';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REDIS_CLIENT } from './redis/redis.client';
 import { InMemoryDatabase } from './testing/in-memory-database';
+import { createInMemoryRedis } from './testing/in-memory-redis';
 import { testConfig } from './testing/test-config';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ALICE = '0c8f5a8e-1d2b-4c3d-8e9f-0a1b2c3d4e5f';
 const BOB = '1d9f6b9f-2e3c-4d4e-9fa0-1b2c3d4e5f60';
-
-/** Enough of a node-redis client for RedisModule and RedisHealth. */
-const fakeRedis = {
-  isReady: true,
-  isOpen: true,
-  ping: () => Promise.resolve('PONG'),
-  close: () => Promise.resolve(),
-  destroy: () => undefined,
-  on: () => fakeRedis,
-  off: () => fakeRedis,
-};
+const SESSION_ID = '2e0a7c0a-3f4d-4e5f-8a0b-2c3d4e5f6071';
 
 let app: NestExpressApplication;
 let baseUrl: string;
@@ -62,7 +53,7 @@ beforeAll(async () => {
     .overrideProvider(DatabaseService)
     .useValue(db)
     .overrideProvider(REDIS_CLIENT)
-    .useValue(fakeRedis)
+    .useValue(createInMemoryRedis())
     .compile();
   app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: true });
   configureGateway(app, config, new PinoLoggerService(config.logLevel));
@@ -93,7 +84,7 @@ function connect(auth: object): ClientSocket {
 }
 
 async function signIn(userId: string): Promise<ClientSocket> {
-  const { token } = await tokens.issue(userId);
+  const { token } = await tokens.issue(userId, SESSION_ID);
   const socket = connect({ token });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -133,7 +124,7 @@ function next<E extends ServerEventName>(
 
 describe('the gateway wired as main.ts builds it (no Docker)', () => {
   it('serves a REST route behind the bearer guard, and renders refusals from the one table', async () => {
-    const { token } = await tokens.issue(ALICE);
+    const { token } = await tokens.issue(ALICE, SESSION_ID);
     const me = await fetch(`${baseUrl}/api/users/me`, {
       headers: { authorization: `Bearer ${token}` },
     });

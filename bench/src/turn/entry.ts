@@ -16,6 +16,8 @@ const LOOPBACK_ENV = [
   'TURN_RELAY_IPS=127.0.0.1',
   'TURN_ALLOW_LOOPBACK_PEERS=true',
   'TURN_HOST=localhost',
+  // The bench signs up its own people (the default is invite-only).
+  'REGISTRATION=open',
 ].join('\n');
 
 export interface EntryFigures {

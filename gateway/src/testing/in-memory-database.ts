@@ -7,7 +7,10 @@ export interface UserRecord {
   username: string;
   display_name: string;
   password_hash: string;
+  is_admin: boolean;
   created_at: Date;
+  last_seen_at: Date | null;
+  disabled_at: Date | null;
 }
 
 /** A `calls` row the gateway wrote. */
@@ -36,7 +39,10 @@ export class InMemoryDatabase implements Pick<DatabaseService, 'query' | 'isRead
       username,
       display_name: displayName,
       password_hash: '$argon2id$not-used-by-the-wiring-test',
+      is_admin: false,
       created_at: new Date('2026-01-01T00:00:00Z'),
+      last_seen_at: null,
+      disabled_at: null,
     };
     this.users.set(id, row);
     return row;
