@@ -66,7 +66,12 @@ for peer in "${denied_v4[@]}"; do
 done
 
 # IPv6 peers need an IPv6 relay address (-x); only where this coturn has one.
-server6=$(hostname -I | tr ' ' '\n' | grep -m1 -E '^[0-9a-f]{1,4}:' | grep -v -E '^fe80:' || true)
+# Pinned listening addresses (host networking) decide; otherwise this container's own.
+if grep -q '^listening-ip=' "$config" 2>/dev/null; then
+  server6=$(sed -n 's/^listening-ip=//p' "$config" | grep -m1 ':' || true)
+else
+  server6=$(hostname -I | tr ' ' '\n' | grep -m1 -E '^[0-9a-f]{1,4}:' | grep -v -E '^fe80:' || true)
+fi
 if [[ -n $server6 ]]; then
   for peer in 2002:a00:1::1 2001::1 2001:2::1 2001:db8::1 3fff::1 fec0::1 fd00::1 64:ff9b::a00:1 ::ffff:10.0.0.1; do
     read -r user pass <<<"$(credential 600 selftest-peer6)"

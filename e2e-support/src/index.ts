@@ -13,3 +13,4 @@ export * from './stack.js';
 export * from './test-certificates.js';
 export * from './turn-credentials.js';
 export * from './webrtc-probe.js';
+export * from './in-call-probe.js';

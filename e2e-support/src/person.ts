@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ContainerBrowser } from './container-browser.js';
-import { APP_URL } from './stack.js';
+import { APP_URL, SUITE_ADMIN } from './stack.js';
 import { instrumentRinging } from './ringing-probe.js';
 import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
 
@@ -17,14 +17,19 @@ export class Person {
   readonly password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
   /** Every request or WebSocket the tab opened to anything but the app's own origin. */
   readonly foreignRequests: string[] = [];
+  /** Console errors and HTTP responses ≥ 400 of every tab this person opened. */
+  readonly failures: string[] = [];
   /** The tab's latest console messages, for diagnosing a failed scenario. */
   private readonly consoleTail: string[] = [];
+  /** Records a URL outside the app's origin in {@link foreignRequests}. */
+  private checkUrl: (url: string) => void = () => undefined;
 
   private constructor(
     readonly username: string,
     readonly side: ContainerBrowser,
     readonly context: BrowserContext,
-    readonly page: Page,
+    /** The person's current tab; {@link reopenTab} replaces it. */
+    public page: Page,
   ) {}
 
   /** A fresh browser profile (context) on `side`, with the app open at the sign-in page. */
@@ -45,21 +50,101 @@ export class Person {
       if (!sameOrigin) person.foreignRequests.push(url);
     };
     context.on('request', (request) => check(request.url()));
-    page.on('console', (message) => {
-      person.consoleTail.push(`${new Date().toISOString()} ${message.type()}: ${message.text()}`);
-      if (person.consoleTail.length > 80) person.consoleTail.shift();
+    context.on('response', (response) => {
+      if (response.status() >= 400) person.failures.push(`${response.status()} ${response.url()}`);
     });
-    page.on('websocket', (socket) => check(socket.url()));
+    person.checkUrl = check;
+    person.watch(page);
     await page.goto(`${APP_URL}${query}`);
     return person;
   }
 
+  /**
+   * Closes the tab and opens the app in a new one of the same browser profile: the
+   * refresh cookie stays, `sessionStorage` (what the old tab carried) does not.
+   */
+  async reopenTab(): Promise<void> {
+    const old = this.page;
+    const page = await this.context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    this.watch(page);
+    await old.close();
+    this.page = page;
+    await page.goto(APP_URL);
+  }
+
+  private watch(page: Page): void {
+    page.on('console', (message) => {
+      const line = `${new Date().toISOString()} ${message.type()}: ${message.text()}`;
+      this.consoleTail.push(line);
+      if (this.consoleTail.length > 80) this.consoleTail.shift();
+      if (message.type() === 'error') this.failures.push(line);
+    });
+    page.on('websocket', (socket) => this.checkUrl(socket.url()));
+  }
+
+  /**
+   * Signs up as a new person would. With REGISTRATION=invite (the suite's stack), unless
+   * the page was opened from an invite link, the suite admin makes one first (in a
+   * throwaway browser profile) and the person opens it; `open` stacks (the call set-up
+   * benchmark) sign up directly.
+   */
   async signUp(): Promise<void> {
+    if (!this.page.url().includes('invite=') && (await this.signUpNeedsInvite())) {
+      await this.page.goto(new URL((await this.inviteFromSuiteAdmin()).path, APP_URL).href);
+      await this.page.getByTestId('invite-notice').waitFor();
+    }
     await this.page.getByLabel('Username').fill(this.username);
     await this.page.getByLabel('Password').fill(this.password);
     await this.page.getByRole('button', { name: 'Sign up' }).click();
     await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
     await this.page.getByTestId('connection-state').getByText('Online').waitFor();
+  }
+
+  /** Signs in with the username and `password` (another window of the same person). */
+  async signIn(password = this.password): Promise<void> {
+    await this.page.getByLabel('Username').fill(this.username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await this.page.getByTestId('connection-state').getByText('Online').waitFor();
+  }
+
+  /** REGISTRATION=invite with an admin already there (a stack run `open` needs none). */
+  private async signUpNeedsInvite(): Promise<boolean> {
+    return this.page.evaluate(async () => {
+      const response = await fetch('/api/auth/registration');
+      if (!response.ok) throw new Error(`registration mode: HTTP ${response.status}`);
+      const info = (await response.json()) as { mode: string; firstAccount: boolean };
+      return info.mode === 'invite' && !info.firstAccount;
+    });
+  }
+
+  /** An invite link from the suite admin, made through the API in a separate profile. */
+  private async inviteFromSuiteAdmin(): Promise<{ path: string }> {
+    const context = await this.side.browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(APP_URL);
+      return await page.evaluate(async (admin) => {
+        const login = await fetch('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(admin),
+        });
+        if (!login.ok) throw new Error(`suite admin sign-in: HTTP ${login.status}`);
+        const { accessToken } = (await login.json()) as { accessToken: string };
+        const created = await fetch('/api/admin/invites', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+          body: JSON.stringify({ note: 'e2e' }),
+        });
+        if (!created.ok) throw new Error(`invite: HTTP ${created.status}`);
+        return (await created.json()) as { path: string };
+      }, SUITE_ADMIN);
+    } finally {
+      await context.close();
+    }
   }
 
   /** Searches for `other` and waits until the contact list shows them online. */
@@ -74,6 +159,38 @@ export class Person {
     await this.seesOnline(other);
     await this.callButton(other).click();
     await this.page.getByRole('button', { name: 'Cancel' }).waitFor();
+  }
+
+  /** "Voice call <name>": no camera on either side at first. */
+  async voiceCall(other: Person): Promise<void> {
+    await this.seesOnline(other);
+    await this.page
+      .getByRole('button', { name: `Voice call ${other.username}`, exact: true })
+      .click();
+    await this.page.getByRole('button', { name: 'Cancel' }).waitFor();
+  }
+
+  /** Waits until the call screen's state text is `text` (`Connected`, `Reconnecting…`). */
+  async seesCallState(text: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+    await this.page.getByTestId('call-state').getByText(text, { exact: true }).waitFor({
+      timeout: timeoutMs,
+    });
+  }
+
+  /** Waits until the call's data channel (chat, media state) is open on this side. */
+  async dataChannelOpen(): Promise<void> {
+    await this.page.locator('[data-testid="chat"][data-open="true"]').waitFor();
+  }
+
+  /** Sends one chat line through the call screen's chat form. */
+  async sendChat(text: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  /** The chat lines on screen, as text. */
+  async chatLines(): Promise<string[]> {
+    return this.page.getByTestId('chat-text').allInnerTexts();
   }
 
   /** Waits for the incoming-call dialog naming `caller`. */

@@ -81,8 +81,7 @@ export async function startStack(): Promise<CallgateStack> {
       TURN_HOST: 'turn',
       TURN_TTL_SECONDS: String(TURN_TTL_SECONDS),
       RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
-      // Interim: scenarios sign up freely until Person.signUp fetches invites itself.
-      REGISTRATION: 'open',
+      // The default (invite): Person.signUp gets each link from the suite admin below.
       LOG_LEVEL: 'info',
     })
     .withDefaultWaitStrategy(Wait.forHealthCheck())
@@ -104,6 +103,8 @@ export async function startStack(): Promise<CallgateStack> {
     throw error;
   }
 
+  await createSuiteAdmin(environment.getContainer('gateway-1'));
+
   return {
     environment,
     browsers,
@@ -120,6 +121,26 @@ export async function startStack(): Promise<CallgateStack> {
       rmSync(certificates.dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The account that hands out invite links to the scenarios' people (REGISTRATION is
+ * invite, as in production). Made with the documented admin command, so that stays true.
+ */
+export const SUITE_ADMIN = {
+  username: 'suite-admin',
+  password: randomBytes(18).toString('hex'),
+} as const;
+
+async function createSuiteAdmin(gateway: StartedTestContainer): Promise<void> {
+  const result = await gateway.exec([
+    'sh',
+    '-c',
+    `ADMIN_PASSWORD='${SUITE_ADMIN.password}' exec callgate-create-admin ${SUITE_ADMIN.username}`,
+  ]);
+  if (result.exitCode !== 0) {
+    throw new Error(`callgate-create-admin failed (${result.exitCode}): ${result.output}`);
+  }
 }
 
 /** `docker compose down -v` for the suite's project, whatever state it is in. */

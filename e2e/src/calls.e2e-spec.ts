@@ -11,7 +11,10 @@ import {
   startStack,
 } from '@callgate/e2e-support';
 import { describeCallOutcomes } from './scenarios/call-outcomes.js';
+import { describeInCall } from './scenarios/in-call.js';
+import { describeFirstLoadAndAccessibility } from './scenarios/first-load-and-a11y.js';
 import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
+import { describeOrganisation } from './scenarios/organisation.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
 import { describeRinging } from './scenarios/ringing.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
@@ -96,6 +99,30 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
     describeTurnCredentials(
       () => stack,
       () => ({ alice, bob }),
+    );
+  });
+
+  describe('in the call', () => {
+    describeInCall(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('first load and accessibility', () => {
+    describeFirstLoadAndAccessibility(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('an organisation: invites, disabling, sessions', () => {
+    describeOrganisation(
+      () => stack,
+      (person) => {
+        people.push(person);
+        return person;
+      },
     );
   });
 

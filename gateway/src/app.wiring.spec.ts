@@ -161,6 +161,7 @@ describe('the gateway wired as main.ts builds it (no Docker)', () => {
     expect(await incoming).toEqual({
       callId: invited.callId,
       from: { id: ALICE, username: 'alice', displayName: 'Alice' },
+      video: true,
     });
 
     // A refusal from the pipe travels back through the same ack path.

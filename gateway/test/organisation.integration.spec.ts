@@ -18,9 +18,12 @@ let redis: TestRedis;
 let databases = 0;
 const running: RunningGateway[] = [];
 
+// Container start-up on a busy machine can take longer than one test's timeout.
+const STARTUP_TIMEOUT_MS = 180_000;
+
 beforeAll(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(running.map((gateway) => gateway.close()));
@@ -208,7 +211,7 @@ describe('admin API and sessions', () => {
   beforeAll(async () => {
     ({ rest } = await freshGateway({ REGISTRATION: 'open' }));
     admin = await account(await signUp(rest, 'admin'));
-  });
+  }, STARTUP_TIMEOUT_MS);
 
   it('answers 403 to everyone but admins', async () => {
     const person = await account(await signUp(rest, 'plain'));

@@ -52,7 +52,7 @@ beforeAll(async () => {
   b = new Rest(replicaB.baseUrl);
   admin = await registerUser(replicaA.baseUrl, 'admin');
   expect(admin.session.user.isAdmin).toBe(true);
-});
+}, 180_000);
 
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();

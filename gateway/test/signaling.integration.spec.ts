@@ -199,8 +199,8 @@ describe('a call between two people', () => {
       username: alice.session.user.username,
       displayName: alice.session.user.displayName,
     };
-    expect(await ring1).toEqual({ callId, from });
-    expect(await ring2).toEqual({ callId, from });
+    expect(await ring1).toEqual({ callId, from, video: true });
+    expect(await ring2).toEqual({ callId, from, video: true });
 
     const acceptedA = nextEvent(a, 'call:accepted');
     const acceptedB = nextEvent(b1, 'call:accepted');
@@ -399,6 +399,7 @@ describe('a call between two people', () => {
       callId,
       role: 'callee',
       phase: 'active',
+      video: true,
       peer: {
         id: alice.id,
         username: alice.session.user.username,
@@ -414,6 +415,13 @@ describe('a call between two people', () => {
       callId,
       from: bob.id,
       description: { type: 'offer', sdp: 'v=0\r\n' },
+    });
+    // The reloaded tab rejoins with a fresh connection: alice is told to renegotiate.
+    const rejoined = nextEvent(a, 'call:peer-rejoined');
+    expect(await send(again, 'call:rejoin', { callId })).toEqual({ ok: true });
+    expect(await rejoined).toEqual({ callId });
+    expect(await send(a, 'call:rejoin', { callId })).toMatchObject({
+      ok: true,
     });
     await delay(GRACE_MS + 200);
     expect(aliceEnds).toEqual([]);
@@ -442,6 +450,29 @@ describe('a call between two people', () => {
 });
 
 describe('signaling input limits', () => {
+  it('answers an event it does not know with unknown_event, and the socket keeps working', async () => {
+    const alice = await registerUser(gateway.baseUrl, 'ua');
+    const a = await open(alice);
+    const ack = await (a.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<EmptyAck>)(
+      'call:teleport',
+      { to: 'mars' },
+    );
+    expect(ack).toEqual({
+      ok: false,
+      error: {
+        code: 'unknown_event',
+        message: expect.stringContaining('call:teleport') as unknown,
+      },
+    });
+    expect(a.connected).toBe(true);
+    expect(
+      await send(a, 'call:hangup', { callId: '9c1c2a51-8a8b-4c55-9b55-2f1f1f1f1f1f' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
   it('refuses malformed and oversized payloads with invalid_payload and changes nothing', async () => {
     const alice = await registerUser(gateway.baseUrl, 'va');
     const bob = await registerUser(gateway.baseUrl, 'vb');
@@ -452,7 +483,9 @@ describe('signaling input limits', () => {
       ['call:invite', { to: 'bob' }],
       ['call:invite', 'bob'],
       ['call:invite', { to: bob.id, extra: 1 }],
+      ['call:invite', { to: bob.id, video: 'no' }],
       ['call:accept', {}],
+      ['call:rejoin', { callId: 'x' }],
       ['signal', { callId: '9c1c2a51-8a8b-4c55-9b55-2f1f1f1f1f1f' }],
     ];
     for (const [event, payload] of bad) {

@@ -16,6 +16,7 @@ describe('protocol runtime helpers', () => {
     'token_expired',
     'too_many_connections',
     'unauthorized',
+    'unknown_event',
   ];
 
   it('lists exactly the error codes the gateway sends', () => {

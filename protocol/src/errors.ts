@@ -10,6 +10,8 @@ export const ErrorCode = {
   NotFound: 'not_found',
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
+  /** A socket event the gateway does not handle (an old or a newer client, or a typo). */
+  UnknownEvent: 'unknown_event',
   /** An admin disabled the account: sign-in, refresh, sockets and TURN are refused. */
   AccountDisabled: 'account_disabled',
   /** The session was ended (sign-out, sign out everywhere, password change, revocation). */

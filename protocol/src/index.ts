@@ -6,6 +6,7 @@ export * from './limits.js';
 export * from './signaling.js';
 export * from './turn.js';
 export * from './users.js';
+export * from './peer.js';
 export * from './admin.js';
 export * from './schema.js';
 export * from './signaling-schemas.js';

@@ -47,7 +47,11 @@ const callIdSchema = object<CallIdPayload>({ callId });
  */
 export const CLIENT_PAYLOAD_SCHEMAS: { readonly [E in ClientEventName]: Schema<ClientPayload<E>> } =
   {
-    'call:invite': object<CallInvitePayload>({ to: uuid('to must be a user id') }),
+    'call:invite': object<CallInvitePayload>({
+      to: uuid('to must be a user id'),
+      video: optional(boolean()),
+    }),
+    'call:rejoin': callIdSchema,
     'call:accept': object<CallAcceptPayload>({ callId, hasOffer: optional(boolean()) }),
     'call:decline': callIdSchema,
     'call:hangup': callIdSchema,

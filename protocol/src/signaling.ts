@@ -26,6 +26,11 @@ export interface SignalingHandshakeAuth {
 export interface CallInvitePayload {
   /** User id of the person to call. */
   to: string;
+  /**
+   * `false` for a voice call: neither side opens a camera at first (either may add video
+   * later). Absent means a video call.
+   */
+  video?: boolean;
 }
 export interface CallIdPayload {
   callId: string;
@@ -59,6 +64,8 @@ export interface PresenceChange {
 export interface CallIncoming {
   callId: string;
   from: UserSummary;
+  /** `false` when the caller started a voice call. */
+  video: boolean;
 }
 export interface CallAccepted {
   callId: string;
@@ -84,6 +91,15 @@ export interface CallResume {
   peer: UserSummary;
   role: CallRole;
   phase: CallPhase;
+  /** `false` when the call started as a voice call. */
+  video: boolean;
+}
+/**
+ * The other member's tab was reloaded (or replaced) and came back with a fresh peer
+ * connection: drop yours and negotiate a new one, keeping your camera and microphone.
+ */
+export interface CallPeerRejoined {
+  callId: string;
 }
 export interface SessionExpiring {
   /** ISO-8601 instant at which the server disconnects unless `auth:refresh` arrives. */
@@ -110,6 +126,11 @@ export interface ClientToServerEvents {
   'call:decline': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
   'call:hangup': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
   signal: (payload: SignalPayload, ack: (res: EmptyAck) => void) => void;
+  /**
+   * This tab picks up an active call it had lost (page reload) with a fresh peer
+   * connection; the other member receives `call:peer-rejoined`.
+   */
+  'call:rejoin': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
   /** Present a fresh access token on a live socket so it is not cut at expiry. */
   'auth:refresh': (payload: ReauthenticatePayload, ack: (res: ReauthenticateAck) => void) => void;
 }
@@ -122,6 +143,7 @@ export interface ServerToClientEvents {
   'call:accepted': (payload: CallAccepted) => void;
   'call:ended': (payload: CallEnded) => void;
   'call:resume': (payload: CallResume) => void;
+  'call:peer-rejoined': (payload: CallPeerRejoined) => void;
   signal: (payload: SignalRelayed) => void;
   'turn:credentials': (payload: TurnCredentials) => void;
   'auth:expiring': (payload: SessionExpiring) => void;

@@ -47,12 +47,13 @@ io.of(SIGNALING_NAMESPACE).on(
     void socket.join(user);
     const room = (id: string) => io.of(SIGNALING_NAMESPACE).to(id);
 
-    socket.on('call:invite', ({ to }, ack) => {
+    socket.on('call:invite', ({ to, video }, ack) => {
       const callId = randomUUID();
       calls.set(callId, { caller: user, callee: to });
       room(to).emit('call:incoming', {
         callId,
         from: { id: user, username: user, displayName: user },
+        video: video ?? true,
       });
       ack({ ok: true, callId });
     });

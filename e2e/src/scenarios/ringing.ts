@@ -70,7 +70,7 @@ export function describeRinging(
   stack: () => CallgateStack,
   people: () => { alice: Person; bob: Person },
 ): void {
-  it('12a. privacy: while it rings the callee holds the offer, but the caller gets nothing of the callee before Accept', async () => {
+  it('13a. privacy: while it rings the callee holds the offer, but the caller gets nothing of the callee before Accept', async () => {
     const { alice, bob } = people();
     const callerSignalsBefore = (await receivedSignals(alice.page)).length;
     const calleeSignalsBefore = (await receivedSignals(bob.page)).length;
@@ -90,7 +90,7 @@ export function describeRinging(
     await waitForDecodedVideo(bob.page, { timeoutMs: 45_000 });
     const fromCallee = (await receivedSignals(alice.page)).slice(callerSignalsBefore);
     console.log(
-      `[scenario-12a-privacy] caller received ${fromCallee.length} signals from the callee, first ${fromCallee[0]?.kind} ${(fromCallee[0]?.at ?? 0) - acceptedAt} ms after Accept; callee got ${offered.length} while ringing`,
+      `[scenario-13a-privacy] caller received ${fromCallee.length} signals from the callee, first ${fromCallee[0]?.kind} ${(fromCallee[0]?.at ?? 0) - acceptedAt} ms after Accept; callee got ${offered.length} while ringing`,
     );
     // The probe sees the callee's signals once they are allowed: the check above can fail.
     expect(fromCallee[0]?.kind).toBe('answer');
@@ -98,7 +98,7 @@ export function describeRinging(
     await hangUp(alice, bob);
   });
 
-  it('12b. decline while ringing leaves no camera, no connection and no TURN allocation', async () => {
+  it('13b. decline while ringing leaves no camera, no connection and no TURN allocation', async () => {
     const { alice, bob } = people();
     const before = await relaySockets(stack().turn);
     await alice.call(bob);
@@ -109,15 +109,15 @@ export function describeRinging(
       () => relaySockets(stack().turn),
       (n) => n > before,
     );
-    console.log(`[scenario-12b-decline] ringing holds ${ringing - before} coturn relay sockets`);
+    console.log(`[scenario-13b-decline] ringing holds ${ringing - before} coturn relay sockets`);
     await bob.decline();
     await alice.reads(`${bob.username} declined the call.`);
-    await expectReleased(stack(), [alice, bob], before, 'scenario-12b-decline');
+    await expectReleased(stack(), [alice, bob], before, 'scenario-13b-decline');
     await alice.dismissOutcome();
     await bob.dismissOutcome();
   });
 
-  it('12c. a ring that times out leaves no camera, no connection and no TURN allocation', async () => {
+  it('13c. a ring that times out leaves no camera, no connection and no TURN allocation', async () => {
     const { alice, bob } = people();
     const before = await relaySockets(stack().turn);
     await alice.call(bob);
@@ -132,7 +132,7 @@ export function describeRinging(
       timeout: RING_TIMEOUT_MS + 10_000,
     });
     await bob.reads(`You missed a call from ${alice.username}.`);
-    await expectReleased(stack(), [alice, bob], before, 'scenario-12c-timeout');
+    await expectReleased(stack(), [alice, bob], before, 'scenario-13c-timeout');
     await alice.dismissOutcome();
     await bob.dismissOutcome();
   });

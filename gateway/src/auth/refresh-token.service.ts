@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import { SessionRevocationService } from './session-revocation.service';
 import { CallgateError } from '../common/callgate-error';
 
 export interface IssuedRefreshToken {
@@ -43,6 +44,7 @@ export class RefreshTokenService {
 
   constructor(
     private readonly db: DatabaseService,
+    private readonly revocations: SessionRevocationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,6 +99,8 @@ export class RefreshTokenService {
       };
     });
     if (outcome.kind === 'reused') {
+      // The copy's access tokens and sockets go too, not only its refresh tokens.
+      await this.revocations.revokeSessions([outcome.row.family_id]);
       this.logger.warn(
         `Refresh token reuse detected for user ${outcome.row.user_id}; revoked session family ${outcome.row.family_id}`,
       );

@@ -13,6 +13,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+  // Socket events only (an event no handler knows); as REST it would be an unknown route.
+  [ErrorCode.UnknownEvent]: HttpStatus.NOT_FOUND,
   [ErrorCode.AccountDisabled]: HttpStatus.FORBIDDEN,
   [ErrorCode.SessionRevoked]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.TooManyConnections]: HttpStatus.TOO_MANY_REQUESTS,

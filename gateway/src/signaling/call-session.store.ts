@@ -10,6 +10,8 @@ export interface CallSession {
   caller: UserSummary;
   callee: UserSummary;
   phase: CallPhase;
+  /** `false` when the caller started a voice call (told to the callee's ring). */
+  video: boolean;
   startedAt: string;
   answeredAt: string | null;
   callerSocketId: string | null;
@@ -47,5 +49,6 @@ export function resumeOf(session: CallSession, role: CallRole): CallResume {
     peer: role === 'caller' ? session.callee : session.caller,
     role,
     phase: session.phase,
+    video: session.video,
   };
 }

@@ -113,8 +113,8 @@ describe('CallService (call state machine)', () => {
     const b2 = connect(bob, 'b2');
     const { callId } = await service.invite(a, bob.id);
     expect(emitter.take()).toEqual([
-      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice } },
-      { to: 'b2', event: 'call:incoming', payload: { callId, from: alice } },
+      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice, video: true } },
+      { to: 'b2', event: 'call:incoming', payload: { callId, from: alice, video: true } },
     ]);
     await service.accept(b2, callId);
     expect(emitter.take()).toEqual([
@@ -322,7 +322,7 @@ describe('CallService (call state machine)', () => {
     expect(second.callId).toBe(first.callId);
     const callId = first.callId;
     expect(emitter.take()).toEqual([
-      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice } },
+      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice, video: true } },
       { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
       { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
     ]);
@@ -372,7 +372,7 @@ describe('CallService (call state machine)', () => {
       {
         to: 'a2',
         event: 'call:resume',
-        payload: { callId, peer: bob, role: 'caller', phase: 'active' },
+        payload: { callId, peer: bob, role: 'caller', phase: 'active', video: true },
       },
     ]);
     await jest.advanceTimersByTimeAsync(GRACE_MS * 2);
@@ -381,6 +381,46 @@ describe('CallService (call state machine)', () => {
     expect(emitter.take()).toEqual([
       { to: 'a2', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
     ]);
+  });
+
+  it('a voice call rings as one (video: false) and resumes as one', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id, false);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:incoming', payload: { callId, from: alice, video: false } },
+    ]);
+    await service.socketConnected(connect(bob, 'b2'));
+    expect(emitter.take()).toEqual([
+      {
+        to: 'b2',
+        event: 'call:resume',
+        payload: { callId, peer: alice, role: 'callee', phase: 'ringing', video: false },
+      },
+    ]);
+    await service.accept(b, callId);
+  });
+
+  it('a member back within the grace period rejoins: the other member is told to renegotiate', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await expectRefusal(service.rejoin(a, callId), 'conflict'); // still ringing
+    await service.accept(b, callId);
+    emitter.take();
+    await disconnect(b);
+    const bAgain = connect(bob, 'b2');
+    await service.socketConnected(bAgain);
+    emitter.take();
+    await expectRefusal(service.rejoin(b, callId), 'forbidden'); // the old, closed tab
+    await expectRefusal(service.rejoin(connect(carol, 'c1'), callId), 'forbidden');
+    await service.rejoin(bAgain, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:peer-rejoined', payload: { callId } },
+    ]);
+    await disconnect(a);
+    await expectRefusal(service.rejoin(bAgain, callId), 'conflict'); // alice is away now
+    expect(emitter.take()).toEqual([]);
   });
 
   it('a new tab of a user whose call lives in another tab gets nothing; a ringing callee tab is told', async () => {
@@ -394,7 +434,7 @@ describe('CallService (call state machine)', () => {
       {
         to: 'b2',
         event: 'call:resume',
-        payload: { callId, peer: alice, role: 'callee', phase: 'ringing' },
+        payload: { callId, peer: alice, role: 'callee', phase: 'ringing', video: true },
       },
     ]);
     await service.accept(b, callId);

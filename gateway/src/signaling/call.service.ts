@@ -55,7 +55,7 @@ export class CallService implements OnModuleDestroy {
     this.grace.clearAll();
   }
 
-  invite(from: SocketIdentity, to: string): Promise<{ callId: string }> {
+  invite(from: SocketIdentity, to: string, video = true): Promise<{ callId: string }> {
     return this.exclusive(async () => {
       if (to === from.userId) throw CallgateError.invalidPayload('You cannot call yourself.');
       const own = await this.store.findByUser(from.userId);
@@ -76,6 +76,7 @@ export class CallService implements OnModuleDestroy {
         caller: from.summary,
         callee,
         phase: 'ringing',
+        video,
         startedAt: new Date().toISOString(),
         answeredAt: null,
         callerSocketId: from.socketId,
@@ -90,7 +91,11 @@ export class CallService implements OnModuleDestroy {
       this.ringing.set(session.id, this.config.signaling.ringTimeoutMs, () =>
         this.runTimer(() => this.onRingTimeout(session.id)),
       );
-      this.emitter.toUser(callee.id, 'call:incoming', { callId: session.id, from: from.summary });
+      this.emitter.toUser(callee.id, 'call:incoming', {
+        callId: session.id,
+        from: from.summary,
+        video,
+      });
       await this.refreshGauges();
       this.logger.log(`Call ${session.id}: ${from.userId} is ringing ${callee.id}`);
       return { callId: session.id };
@@ -159,6 +164,28 @@ export class CallService implements OnModuleDestroy {
       if (peerSocket === null)
         throw CallgateError.conflict('The other person is reconnecting; wait for them.');
       this.emitter.toSocket(peerSocket, 'signal', relayed);
+    });
+  }
+
+  /**
+   * `who` picked its active call up again on this socket (after `call:resume`) with a
+   * fresh peer connection: the other member must drop its old one and negotiate anew.
+   */
+  rejoin(who: SocketIdentity, callId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const session = await this.requireSession(callId);
+      const role = roleOf(session, who.userId);
+      if (role === undefined) throw CallgateError.forbidden('You are not a member of this call.');
+      if (session.phase !== 'active')
+        throw CallgateError.conflict('The call has not been answered yet.');
+      const ownSocket = role === 'caller' ? session.callerSocketId : session.calleeSocketId;
+      if (ownSocket !== who.socketId)
+        throw CallgateError.forbidden('This call is connected in another tab.');
+      const peerSocket = role === 'caller' ? session.calleeSocketId : session.callerSocketId;
+      if (peerSocket === null)
+        throw CallgateError.conflict('The other person is reconnecting; wait for them.');
+      this.emitter.toSocket(peerSocket, 'call:peer-rejoined', { callId: session.id });
+      this.logger.log(`Call ${session.id}: ${who.userId} rejoined with a fresh connection`);
     });
   }
 

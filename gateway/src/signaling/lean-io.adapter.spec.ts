@@ -7,6 +7,10 @@ type BindArgs = Parameters<LeanIoAdapter['bindMessageHandlers']>;
 /** A socket as far as the adapter touches it: `on` for handlers, `emit` for event replies. */
 class FakeSocket extends EventEmitter {
   readonly sent: [string, unknown][] = [];
+  readonly anyListeners: ((event: string, ...args: unknown[]) => void)[] = [];
+  onAny(listener: (event: string, ...args: unknown[]) => void): void {
+    this.anyListeners.push(listener);
+  }
   send(event: string, data: unknown): void {
     this.sent.push([event, data]);
   }
@@ -42,11 +46,39 @@ function bind(handlers: Partial<BindArgs[1][number]>[]): {
   return { socket, errors };
 }
 
+/** Like socket.io: catch-all listeners first, then the event's own listeners. */
+function fireEvent(socket: FakeSocket, event: string, ...args: unknown[]): void {
+  for (const listener of socket.anyListeners) listener(event, ...args);
+  EventEmitter.prototype.emit.call(socket, event, ...args);
+}
+
 function fire(socket: FakeSocket, ...args: unknown[]): void {
-  EventEmitter.prototype.emit.call(socket, 'ping', ...args);
+  fireEvent(socket, 'ping', ...args);
 }
 
 describe('LeanIoAdapter', () => {
+  it('answers an event no handler knows with a typed unknown_event error', () => {
+    const handled = jest.fn(() => ({ ok: true }) as never);
+    const { socket } = bind([{ callback: handled }]);
+    const ack = jest.fn();
+    fireEvent(socket, 'call:teleport', { callId: 'c1' }, ack);
+    expect(ack).toHaveBeenCalledTimes(1);
+    expect(ack).toHaveBeenCalledWith({
+      ok: false,
+      error: {
+        code: 'unknown_event',
+        message: expect.stringContaining('"call:teleport"') as unknown,
+      },
+    });
+    expect(handled).not.toHaveBeenCalled();
+    // A known event is answered by its handler only; one without an ack is just dropped.
+    const known = jest.fn();
+    fire(socket, {}, known);
+    expect(known).toHaveBeenCalledWith({ ok: true });
+    expect(known).toHaveBeenCalledTimes(1);
+    expect(() => fireEvent(socket, 'nope', {})).not.toThrow();
+  });
+
   it('answers the ack with the handler result and passes the payload through', () => {
     const seen: unknown[] = [];
     const { socket } = bind([

@@ -1,5 +1,6 @@
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { type AckError, ErrorCode } from '@callgate/protocol';
 import type { Observable } from 'rxjs';
 
 /** The socket type of the socket.io copy Nest's adapter is built on. */
@@ -29,6 +30,20 @@ export class LeanIoAdapter extends IoAdapter {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     transform: (data: any) => Observable<any>,
   ): void {
+    const known = new Set(handlers.map((h) => h.message as string));
+    // An event nobody handles would otherwise leave the sender's ack waiting forever.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (known.has(event) || typeof ack !== 'function') return;
+      const reply: AckError = {
+        ok: false,
+        error: {
+          code: ErrorCode.UnknownEvent,
+          message: `The server does not know the event "${event.slice(0, 64)}"; reload the page to update the app.`,
+        },
+      };
+      (ack as (reply: AckError) => void)(reply);
+    });
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
         // Nest types the payload and the ack as any; they are opaque until the pipes run.

@@ -119,7 +119,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @MessageBody(new SignalingPayloadPipe('call:invite')) body: ClientPayload<'call:invite'>,
   ): Promise<AckOk<{ callId: string }>> {
     return this.calls
-      .invite(identityOf(socket), body.to)
+      .invite(identityOf(socket), body.to, body.video ?? true)
       .then(({ callId }) => ({ ok: true, callId }));
   }
 
@@ -156,6 +156,15 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
     @MessageBody(new SignalingPayloadPipe('signal')) body: ClientPayload<'signal'>,
   ): Promise<AckOk> {
     await this.calls.signal(identityOf(socket), body);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('call:rejoin')
+  async rejoin(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody(new SignalingPayloadPipe('call:rejoin')) body: ClientPayload<'call:rejoin'>,
+  ): Promise<AckOk> {
+    await this.calls.rejoin(identityOf(socket), body.callId);
     return { ok: true };
   }
 

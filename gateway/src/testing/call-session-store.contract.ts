@@ -27,6 +27,7 @@ function session(id: string, caller: UserSummary, callee: UserSummary): CallSess
     answeredAt: null,
     callerSocketId: 'socket-caller',
     calleeSocketId: null,
+    video: true,
   };
 }
 

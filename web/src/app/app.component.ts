@@ -106,6 +106,10 @@ export class AppComponent {
       });
   }
 
+  protected rejoin(): void {
+    void this.calls.rejoin();
+  }
+
   protected signOut(): void {
     this.calls.hangup();
     this.auth.logout().subscribe(() => void this.router.navigateByUrl('/login'));

@@ -6,7 +6,7 @@ import type { AuthSession } from '@callgate/protocol';
 import { firstValueFrom } from 'rxjs';
 
 import { authInterceptor } from './auth.interceptor';
-import { AuthService, REFRESH_LEAD_MS } from './auth.service';
+import { AuthService, REFRESH_LEAD_MS, SESSION_HINT_KEY } from './auth.service';
 
 const alice = {
   id: 'u1',
@@ -28,6 +28,7 @@ describe('AuthService token refresh flow', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
+    localStorage.setItem(SESSION_HINT_KEY, '1');
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(withInterceptors([authInterceptor])),
@@ -59,6 +60,17 @@ describe('AuthService token refresh flow', () => {
     expect(auth.accessToken()).toBe('from-cookie');
   });
 
+  it('a browser that never signed in (or signed out) sends no refresh request at all', async () => {
+    localStorage.removeItem(SESSION_HINT_KEY);
+    await auth.restore();
+    backend.expectNone('/api/auth/refresh');
+    expect(auth.status()).toBe('signed-out');
+    await signIn();
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+    auth.clear();
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
+  });
+
   it('is signed out when there is no valid refresh cookie', async () => {
     const restored = auth.restore();
     backend
@@ -70,6 +82,8 @@ describe('AuthService token refresh flow', () => {
     await restored;
     expect(auth.status()).toBe('signed-out');
     expect(auth.accessToken()).toBeNull();
+    // The next load does not try again with a cookie the server refused.
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
   });
 
   it('says why when the server ends a session it had, but not on a cold start', async () => {

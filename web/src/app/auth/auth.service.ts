@@ -87,8 +87,16 @@ export class AuthService {
     return session ? session.expiresAt - Date.now() : 0;
   }
 
-  /** Restores a session from the refresh cookie. Never throws: no cookie means signed out. */
+  /**
+   * Restores a session from the refresh cookie. Never throws: no cookie means signed out.
+   * Without the hint that this browser signed in before, it does not even ask: a refresh
+   * refused with 401 shows up as a failed request in the console of every new visitor.
+   */
   async restore(): Promise<void> {
+    if (!readSessionHint()) {
+      this.statusSignal.set('signed-out');
+      return;
+    }
     try {
       await firstValueFrom(this.refresh());
     } catch {
@@ -177,6 +185,7 @@ export class AuthService {
 
   /** Forgets the session locally, e.g. when the gateway refuses our refresh cookie. */
   clear(): void {
+    writeSessionHint(false);
     this.clearTimer();
     this.sessions.next(null);
     this.userSignal.set(null);
@@ -190,6 +199,7 @@ export class AuthService {
       expiresAt: Date.now() + body.expiresIn * 1000,
     };
     this.sessions.next(session);
+    writeSessionHint(true);
     this.endedSignal.set(null);
     this.userSignal.set(body.user);
     this.statusSignal.set('signed-in');
@@ -208,5 +218,28 @@ export class AuthService {
   private clearTimer(): void {
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
+  }
+}
+
+/**
+ * `localStorage` flag: this browser holds a refresh cookie (it signed in and did not sign
+ * out). The cookie itself is httpOnly, so the page cannot look at it.
+ */
+export const SESSION_HINT_KEY = 'callgate.signedIn';
+
+function readSessionHint(): boolean {
+  try {
+    return localStorage.getItem(SESSION_HINT_KEY) === '1';
+  } catch {
+    return true; // Storage blocked: ask the server, as before.
+  }
+}
+
+function writeSessionHint(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SESSION_HINT_KEY, '1');
+    else localStorage.removeItem(SESSION_HINT_KEY);
+  } catch {
+    // Storage blocked: restore() asks the server every time.
   }
 }

@@ -70,6 +70,7 @@ function harness(
   const options: ActiveCallOptions = {
     peer: bob,
     role,
+    video: true,
     devices,
     iceServers: () => ice.promise,
     freshIceServers: () => ice.promise,

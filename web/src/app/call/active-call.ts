@@ -4,7 +4,8 @@ import { type Subscription, filter } from 'rxjs';
 
 import type { EndReason } from './call-state';
 import { IncomingCallAlert } from './incoming-call-alert';
-import { LocalMedia, type MediaDeviceSource } from './local-media';
+import { LocalMedia, type MediaDeviceSource, type ReplaceTrack } from './local-media';
+import { PeerChannel } from './peer-channel';
 import { PeerSession } from './peer-session';
 import type { NegotiationMessage } from './perfect-negotiation';
 import { HeldSignals, RingingNegotiation } from './ringing-negotiation';
@@ -25,6 +26,8 @@ export const DATA_CHANNEL_ID = 0;
 export interface ActiveCallOptions {
   peer: UserSummary;
   role: CallRole;
+  /** `false` for a voice call: no camera until the person turns it on. */
+  video: boolean;
   devices: MediaDeviceSource;
   /** TURN credentials for the connection: the pushed ones while valid, else fetched. */
   iceServers: () => Promise<RTCIceServer[]>;
@@ -39,6 +42,8 @@ export interface ActiveCallOptions {
   onConnectionState: (state: RTCPeerConnectionState) => void;
   /** Media did not (re)connect within {@link MEDIA_TIMEOUT_MS}; `detail` says why. */
   onMediaTimeout: (detail: string) => void;
+  /** The browser's screen picker (`navigator.mediaDevices.getDisplayMedia`). */
+  getDisplayMedia?: () => Promise<MediaStream>;
 }
 
 /**
@@ -55,6 +60,8 @@ export interface ActiveCallOptions {
  */
 export class ActiveCall {
   readonly media: LocalMedia;
+  /** Media state and chat with the other side, over the data channel. */
+  readonly channel: PeerChannel;
   readonly remoteStream = signal<MediaStream | null>(null);
   readonly stats = signal<StatsSample | null>(null);
   readonly statsHistory = signal<readonly StatsSample[]>([]);
@@ -62,7 +69,7 @@ export class ActiveCall {
   private id: string | null;
   private readonly alert = new IncomingCallAlert();
   private session: PeerSession | null = null;
-  private channel: RTCDataChannel | null = null;
+  private dataChannel: RTCDataChannel | null = null;
   private sessionReady = Promise.withResolvers<PeerSession | null>();
   private subscriptions: Subscription[] = [];
   private mediaTimer: ReturnType<typeof setTimeout> | null = null;
@@ -77,13 +84,20 @@ export class ActiveCall {
   private answered = false;
   /** Incoming signals and the answer run one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** While set, signals are dropped: they belong to a connection that no longer exists. */
+  private holdingSignals = false;
 
   constructor(
     callId: string | null,
     private readonly options: ActiveCallOptions,
   ) {
     this.id = callId;
-    this.media = new LocalMedia(options.devices);
+    this.media = new LocalMedia(options.devices, options.video);
+    this.channel = new PeerChannel(() => this.media.peerState());
+  }
+
+  get video(): boolean {
+    return this.options.video;
   }
 
   get callId(): string | null {
@@ -112,8 +126,18 @@ export class ActiveCall {
     return this.session?.pc ?? null;
   }
 
-  get dataChannel(): RTCDataChannel | null {
-    return this.channel;
+  /** Whether a `signal` received now is for this call's current connection. */
+  get acceptsSignals(): boolean {
+    return !this.closed && !this.holdingSignals;
+  }
+
+  /** Drops signals until {@link acceptSignals}: used while rejoining with a fresh connection. */
+  holdSignals(): void {
+    this.holdingSignals = true;
+  }
+
+  acceptSignals(): void {
+    this.holdingSignals = false;
   }
 
   /** Records the id the gateway gave the invite; the caller's offer may leave now. */
@@ -175,10 +199,11 @@ export class ActiveCall {
     });
     if (callee && !this.answered) this.ringing = new RingingNegotiation(session.pc, send);
     this.session = session;
-    this.channel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
+    this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
       negotiated: true,
       id: DATA_CHANNEL_ID,
     });
+    this.channel.attach(this.dataChannel);
     this.relayOnly.set(session.relayOnly);
     this.remoteStream.set(new MediaStream(session.remoteStream.getTracks()));
     this.subscriptions.push(
@@ -230,6 +255,17 @@ export class ActiveCall {
     });
   }
 
+  /**
+   * The other side came back with a fresh connection (its page was reloaded): drop ours
+   * and negotiate a new one, keeping camera, microphone, chat and the call itself.
+   */
+  async reconnect(): Promise<boolean> {
+    if (this.closed) return false;
+    this.closeConnection();
+    this.sessionReady = Promise.withResolvers<PeerSession | null>();
+    return this.connect();
+  }
+
   /** Applies one negotiation message; one that arrives before {@link connect} waits for it. */
   handleSignal(message: NegotiationMessage): Promise<void> {
     return this.serially(async () => {
@@ -252,17 +288,36 @@ export class ActiveCall {
 
   toggleMicrophone(): void {
     this.media.toggleMicrophone();
+    this.channel.sendMediaState();
   }
 
-  toggleCamera(): void {
-    this.media.toggleCamera();
+  /** Camera off/on; in a voice call the first "on" opens the camera and renegotiates. */
+  async toggleCamera(): Promise<void> {
+    await this.media.toggleCamera(this.replaceTrack);
+    this.channel.sendMediaState();
   }
 
   /** Switches camera or microphone mid-call without renegotiating. */
   switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    return this.media.switchDevice(kind, deviceId, async (k, track) => {
-      await this.session?.replaceTrack(k, track);
+    return this.media.switchDevice(kind, deviceId, this.replaceTrack);
+  }
+
+  /** Sends a shared screen instead of the camera until {@link stopScreenShare}. */
+  async shareScreen(): Promise<void> {
+    const getDisplayMedia =
+      this.options.getDisplayMedia ??
+      (() => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }));
+    await this.media.shareScreen(this.replaceTrack, getDisplayMedia, () => {
+      this.stopScreenShare().catch((error: unknown) =>
+        console.warn('[call] could not put the camera back', error),
+      );
     });
+    this.channel.sendMediaState();
+  }
+
+  async stopScreenShare(): Promise<void> {
+    await this.media.stopScreenShare(this.replaceTrack);
+    this.channel.sendMediaState();
   }
 
   /** Starts (or restarts) the countdown after which the call gives up on media. */
@@ -289,15 +344,30 @@ export class ActiveCall {
     if (this.closed) return;
     this.closedWith = reason;
     this.alert.stop();
+    this.outgoing.close();
+    this.closeConnection();
+    this.media.release();
+  }
+
+  private readonly replaceTrack: ReplaceTrack = async (kind, track) => {
+    await this.session?.replaceTrack(kind, track);
+  };
+
+  /** The connection half of {@link close}: timers, stats, data channel, peer connection. */
+  private closeConnection(): void {
     this.clearMediaTimer();
     this.subscriptions.forEach((s) => s.unsubscribe());
     this.subscriptions = [];
-    this.outgoing.close();
+    // A fresh connection (reconnect) is created and gathered anew, never the old one.
+    this.connecting = null;
     this.ringing?.close();
-    this.channel?.close();
+    this.ringing = null;
+    this.channel.close();
+    this.dataChannel?.close();
+    this.dataChannel = null;
     this.session?.close();
+    this.session = null;
     this.sessionReady.resolve(null);
-    this.media.release();
     this.remoteStream.set(null);
   }
 }

@@ -1,3 +1,5 @@
+import type { PeerMediaState } from '@callgate/protocol';
+
 import { formatDuration } from '../shared/format';
 import type { CallState } from './call-state';
 
@@ -28,4 +30,25 @@ export function endSentence(state: Ended): string {
     case 'failed':
       return `The call with ${name} could not continue: ${state.detail ?? 'something went wrong.'}`;
   }
+}
+
+/** What the other side's media is doing, as sentences for a polite live region. */
+export function remoteMediaSentences(name: string, media: PeerMediaState | null): string[] {
+  if (!media) return [];
+  const sentences: string[] = [];
+  if (media.sharingScreen) sentences.push(`${name} is sharing their screen.`);
+  if (media.cameraOff) sentences.push(`${name} turned their camera off.`);
+  if (media.micMuted) sentences.push(`${name} muted their microphone.`);
+  return sentences;
+}
+
+/** Up to two initials, shown in place of a switched-off camera: "Ada Lovelace" → "AL". */
+export function initialsOf(name: string): string {
+  return name
+    .trim()
+    .split(/[\s._-]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0]?.toUpperCase() ?? '')
+    .join('');
 }

@@ -60,6 +60,7 @@ function machineIn(name: CallStateName): CallStateMachine {
 const ALLOWED = new Set([
   'idle → outgoing',
   'idle → incoming',
+  'idle → connecting', // rejoining a call after a reload
   'outgoing → outgoing', // the call id arrives with the invite's ack
   'outgoing → connecting',
   'outgoing → ended',
@@ -74,6 +75,7 @@ const ALLOWED = new Set([
   'ended → idle',
   'ended → outgoing',
   'ended → incoming',
+  'ended → connecting', // rejoining a call after a reload
 ]);
 
 const ALL: CallStateName[] = [

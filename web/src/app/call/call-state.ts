@@ -39,14 +39,15 @@ export type CallStateName = CallState['name'];
 
 /** Every transition the client allows; anything else is a bug and is refused. */
 export const CALL_TRANSITIONS: Readonly<Record<CallStateName, readonly CallStateName[]>> = {
-  idle: ['outgoing', 'incoming'],
+  // `idle → connecting` and `ended → connecting`: rejoining a call after a reload.
+  idle: ['outgoing', 'incoming', 'connecting'],
   // `outgoing → outgoing` records the call id once the gateway acknowledged the invite.
   outgoing: ['outgoing', 'connecting', 'ended'],
   incoming: ['connecting', 'ended'],
   connecting: ['connected', 'ended'],
   connected: ['reconnecting', 'ended'],
   reconnecting: ['connected', 'ended'],
-  ended: ['idle', 'outgoing', 'incoming'],
+  ended: ['idle', 'outgoing', 'incoming', 'connecting'],
 };
 
 function sameState(a: CallState, b: CallState): boolean {

@@ -1,10 +1,12 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  type ElementRef,
   computed,
   effect,
   inject,
   signal,
+  viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
@@ -14,14 +16,16 @@ import { SparklineComponent } from '../shared/sparkline.component';
 import { SrcObjectDirective } from '../shared/src-object.directive';
 import { formatBitrate, formatDuration } from '../shared/format';
 import { SignalingClient } from '../signaling/signaling-client';
+import { initialsOf, remoteMediaSentences } from './call-sentences';
 import { CallService } from './call.service';
+import { ChatPanelComponent } from './chat-panel.component';
 import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
 import { describePair, describePath } from './stats';
 
 /** The call screen: ringing, then video, controls, connection badge and live stats. */
 @Component({
   selector: 'cg-call',
-  imports: [SrcObjectDirective, SparklineComponent],
+  imports: [SrcObjectDirective, SparklineComponent, ChatPanelComponent],
   templateUrl: './call.component.html',
   styleUrl: './call.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,6 +40,11 @@ export class CallComponent {
   });
 
   protected readonly speakerSupported = SPEAKER_SELECTION_SUPPORTED;
+  protected readonly screenShareSupported =
+    typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
+  protected readonly pictureInPictureSupported =
+    typeof document !== 'undefined' && document.pictureInPictureEnabled === true;
+  private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   protected readonly showStats = signal(true);
   protected readonly state = this.calls.state;
   protected readonly peerName = computed(() => {
@@ -79,6 +88,12 @@ export class CallComponent {
     };
   });
   protected readonly formatBitrate = formatBitrate;
+  /** What the other side's media is doing, as sentences (read out politely). */
+  protected readonly remoteSentences = computed(() =>
+    remoteMediaSentences(this.peerName(), this.calls.remoteMedia()),
+  );
+  protected readonly showInitials = computed(() => this.calls.remoteMedia()?.cameraOff === true);
+  protected readonly initials = computed(() => initialsOf(this.peerName()));
 
   constructor() {
     // Nothing to show without a call in progress: back to the contacts (the shell shows
@@ -93,6 +108,43 @@ export class CallComponent {
   /** The shell's remote-audio element follows this choice (see AppComponent). */
   protected selectSpeaker(deviceId: string): void {
     this.devices.speakerId.set(deviceId);
+  }
+
+  protected toggleCamera(): void {
+    this.calls.toggleCamera().catch((error: unknown) => {
+      this.calls.reportMediaProblem(
+        error instanceof Error
+          ? `The camera could not be opened: ${error.message}`
+          : 'The camera could not be opened.',
+      );
+    });
+  }
+
+  protected shareScreen(): void {
+    this.calls.shareScreen().catch((error: unknown) => {
+      // Closing the browser's picker is a choice, not a problem (a Permissions-Policy that
+      // forbids display-capture looks the same: the console says which).
+      if (error instanceof DOMException && error.name === 'NotAllowedError') {
+        console.info('[call] screen share not started:', error.message);
+        return;
+      }
+      this.calls.reportMediaProblem('The screen could not be shared.');
+    });
+  }
+
+  protected stopSharing(): void {
+    this.calls.stopScreenShare().catch(() => {
+      this.calls.reportMediaProblem('The camera could not be restored after sharing.');
+    });
+  }
+
+  protected pictureInPicture(): void {
+    const video = this.remoteVideo()?.nativeElement;
+    if (!video) return;
+    const request = document.pictureInPictureElement
+      ? document.exitPictureInPicture()
+      : video.requestPictureInPicture();
+    request.catch(() => this.calls.reportMediaProblem('Picture-in-picture is not available now.'));
   }
 
   protected switchDevice(kind: 'audio' | 'video', deviceId: string): void {

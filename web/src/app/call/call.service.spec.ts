@@ -1,7 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { jest } from '@jest/globals';
-import type { Ack, UserSummary } from '@callgate/protocol';
-import { Subject } from 'rxjs';
+import type { UserSummary } from '@callgate/protocol';
 
 import { SignalingClient } from '../signaling/signaling-client';
 import { MediaDevicesService } from './media-devices.service';
@@ -9,44 +8,10 @@ import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
 import { TurnCredentialsService } from './turn-credentials.service';
 import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
 import { SettingsService } from '../settings/settings.service';
-import { CallgateError } from '../shared/api-error';
 
 const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
 
-/** The socket as the call layer sees it: server events we push, client events we record. */
-class FakeSignaling {
-  private readonly subjects = new Map<string, Subject<unknown>>();
-  readonly sent: { event: string; payload: Record<string, unknown> }[] = [];
-  readonly answers = new Map<string, (payload: unknown) => unknown>();
-
-  on(event: string) {
-    return this.subject(event).asObservable();
-  }
-  push(event: string, payload: unknown): void {
-    this.subject(event).next(payload);
-  }
-  /** As SignalingClient.request: a refusing ack rejects with a CallgateError. */
-  request(event: string, payload: Record<string, unknown>): Promise<unknown> {
-    this.sent.push({ event, payload });
-    const answer = this.answers.get(event);
-    return Promise.resolve(answer ? answer(payload) : { ok: true }).then((reply) => {
-      const ack = reply as Ack;
-      return ack.ok ? ack : Promise.reject(CallgateError.fromBody(ack.error));
-    });
-  }
-  events(name: string) {
-    return this.sent.filter((s) => s.event === name).map((s) => s.payload);
-  }
-  private subject(event: string): Subject<unknown> {
-    let s = this.subjects.get(event);
-    if (!s) this.subjects.set(event, (s = new Subject()));
-    return s;
-  }
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-}
+import { FakeSignaling, flush } from './testing/fake-signaling';
 
 describe('CallService', () => {
   let signaling: FakeSignaling;
@@ -307,6 +272,28 @@ describe('CallService', () => {
     expect(state()).toMatchObject({ name: 'outgoing', callId: 'c1' });
   });
 
+  it('when the other side rejoins after a reload: Reconnecting…, a fresh connection, then Connected', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c7' }));
+    await calls.call(bob);
+    signaling.push('call:accepted', { callId: 'c7' });
+    await flush();
+    const old = peers[0]!;
+    old.become('connected');
+    expect(state()).toMatchObject({ name: 'connected' });
+    const connectedAt = (state() as { connectedAt: number }).connectedAt;
+    signaling.push('call:peer-rejoined', { callId: 'other' });
+    expect(peers).toHaveLength(1);
+    signaling.push('call:peer-rejoined', { callId: 'c7' });
+    expect(state().name).toBe('reconnecting');
+    await flush();
+    expect(old.closed).toBe(true);
+    expect(old.channels[0]!.readyState).toBe('closed');
+    expect(peers).toHaveLength(2);
+    expect(peers[1]!.channels).toHaveLength(1);
+    peers[1]!.become('connected');
+    expect(state()).toMatchObject({ name: 'connected', connectedAt });
+  });
+
   it.each(['timeout', 'cancelled', 'answered_elsewhere'] as const)(
     'an incoming call ended by the gateway (%s) stops ringing and says why',
     (reason) => {
@@ -315,54 +302,4 @@ describe('CallService', () => {
       expect(state()).toMatchObject({ name: 'ended', reason, role: 'callee', byMe: false });
     },
   );
-});
-
-describe('CallService resume after reconnect', () => {
-  let signaling: FakeSignaling;
-  let calls: CallService;
-
-  beforeEach(() => {
-    jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    signaling = new FakeSignaling();
-    TestBed.configureTestingModule({
-      providers: [
-        { provide: SignalingClient, useValue: signaling },
-        {
-          provide: TurnCredentialsService,
-          useValue: {
-            iceServers: jest.fn(() => Promise.resolve([])),
-            ready: jest.fn(() => Promise.resolve([])),
-          },
-        },
-        {
-          provide: MediaDevicesService,
-          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
-        },
-      ],
-    });
-    calls = TestBed.inject(CallService);
-  });
-
-  afterEach(() => jest.restoreAllMocks());
-
-  it('shows a still-ringing incoming call again', () => {
-    signaling.push('call:resume', { callId: 'r1', peer: bob, role: 'callee', phase: 'ringing' });
-    expect(calls.state()).toMatchObject({ name: 'incoming', callId: 'r1' });
-  });
-
-  it('never hangs up a live call it has no media for on its own; the person can end it', () => {
-    signaling.push('call:resume', { callId: 'r2', peer: bob, role: 'caller', phase: 'active' });
-    expect(calls.state().name).toBe('idle');
-    expect(signaling.events('call:hangup')).toEqual([]);
-    expect(calls.elsewhere()?.callId).toBe('r2');
-    calls.endCallElsewhere();
-    expect(signaling.events('call:hangup')).toEqual([{ callId: 'r2' }]);
-    expect(calls.elsewhere()).toBeNull();
-  });
-
-  it('forgets the call elsewhere when the gateway ends it', () => {
-    signaling.push('call:resume', { callId: 'r3', peer: bob, role: 'callee', phase: 'active' });
-    signaling.push('call:ended', { callId: 'r3', reason: 'hangup' });
-    expect(calls.elsewhere()).toBeNull();
-  });
 });

@@ -1,24 +1,22 @@
-import { Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type CallEnded,
   type CallIncoming,
   type CallResume,
-  type SignalRelayed,
   type UserSummary,
 } from '@callgate/protocol';
-import { EMPTY, Subject, catchError, concatMap, from } from 'rxjs';
 
 import { SettingsService } from '../settings/settings.service';
 import { toCallgateError } from '../shared/api-error';
 import { SignalingClient } from '../signaling/signaling-client';
 import { CallStateMachine, type EndReason } from './call-state';
 import { ActiveCall } from './active-call';
-import { installDebugHook } from './debug-hook';
+import { CallSignals } from './call-signals';
+import { CarriedCall } from './carried-call';
+import { CurrentCall } from './current-call';
 import { requestNotificationPermission } from './incoming-call-alert';
 import { MediaDevicesService } from './media-devices.service';
-import type { NegotiationMessage } from './perfect-negotiation';
-import { statsEntries } from './stats';
 import { TurnCredentialsService } from './turn-credentials.service';
 
 /** Creates the RTCPeerConnection of a call; replaced by a fake in unit tests. */
@@ -35,80 +33,50 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<
  * messages are applied strictly in order.
  */
 @Injectable({ providedIn: 'root' })
-export class CallService {
+export class CallService extends CurrentCall {
   private readonly signaling = inject(SignalingClient);
   private readonly turn = inject(TurnCredentialsService);
   private readonly settings = inject(SettingsService);
   private readonly devices = inject(MediaDevicesService);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly machine = new CallStateMachine();
-  private readonly signals = new Subject<{ call: ActiveCall; signal: SignalRelayed }>();
-  /** The call in progress on this device, from invite or ring until it ends. */
-  private readonly active = signal<ActiveCall | null>(null);
+  private readonly carrying = new CarriedCall();
+  private readonly relay = new CallSignals(this.signaling);
 
   readonly state$ = this.machine.state$;
   readonly state = toSignal(this.machine.state$, { requireSync: true });
-  readonly localStream = computed(() => this.active()?.media.stream() ?? null);
-  readonly remoteStream = computed(() => this.active()?.remoteStream() ?? null);
-  /** Why this side sends less than camera and microphone, as a sentence. */
-  readonly mediaProblem = computed(() => this.active()?.media.problem() ?? null);
-  readonly micMuted = computed(() => this.active()?.media.micMuted() ?? false);
-  readonly cameraOff = computed(() => this.active()?.media.cameraOff() ?? false);
-  readonly relayOnly = computed(() => this.active()?.relayOnly() ?? false);
-  readonly stats = computed(() => this.active()?.stats() ?? null);
-  readonly statsHistory = computed(() => this.active()?.statsHistory() ?? []);
   /** A call of ours the gateway knows about but this tab has no media for. */
   readonly elsewhere = signal<CallResume | null>(null);
 
   constructor() {
+    super();
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
     this.signaling
       .on('call:accepted')
       .subscribe((p) => void this.onAccepted(p.callId, p.resendOffer === true));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
-    this.signaling.on('signal').subscribe((s) => {
-      const call = this.active();
-      if (call && s.callId === call.callId && this.machine.busy) {
-        this.signals.next({ call, signal: s });
-      }
-    });
-    // concatMap: each message is fully applied before the next one starts.
-    this.signals
-      .pipe(
-        concatMap(({ call, signal }) =>
-          from(call.handleSignal(negotiationMessageOf(signal))).pipe(
-            catchError((error: unknown) => {
-              console.warn('[call] could not apply a signal', error);
-              return EMPTY;
-            }),
-          ),
-        ),
-      )
-      .subscribe();
-    installDebugHook({
-      getStats: async () => {
-        const report = this.active()?.getStats();
-        return report ? statsEntries(await report) : [];
-      },
-      connectionState: () => this.active()?.peerConnection?.connectionState ?? null,
-      iceTransportPolicy: () =>
-        this.active()?.peerConnection?.getConfiguration().iceTransportPolicy ?? null,
-      callState: () => this.machine.state.name,
-    });
+    this.signaling.on('call:peer-rejoined').subscribe((p) => void this.onPeerRejoined(p.callId));
+    this.relay.applyInOrder(() => (this.machine.busy ? this.active() : null));
+    this.installDebugHook(() => this.machine.state.name);
   }
 
-  /** Calls someone: rings them and shows our camera meanwhile. */
-  async call(peer: UserSummary): Promise<void> {
+  protected get inProgress(): boolean {
+    return this.machine.busy;
+  }
+
+  /** Calls someone: rings them and shows our camera meanwhile (none for a voice call). */
+  async call(peer: UserSummary, options: { video?: boolean } = {}): Promise<void> {
     if (this.machine.busy) return;
     requestNotificationPermission();
-    const call = this.begin(null, peer, 'caller');
+    const video = options.video ?? true;
+    const call = this.begin(null, peer, 'caller', video);
     this.machine.setState({ name: 'outgoing', callId: null, peer });
     // Camera, connection and offer while the invite is on its way and while it rings.
     this.prepare(call);
     let ack;
     try {
-      ack = await this.signaling.request('call:invite', { to: peer.id });
+      ack = await this.signaling.request('call:invite', { to: peer.id, video });
     } catch (error) {
       // Refused (not online, already in a call) or unanswered: the sentence says which.
       this.finish(call, 'failed', false, toCallgateError(error).message);
@@ -116,7 +84,7 @@ export class CallService {
     }
     if (call.closed) {
       // Cancelled while the invite was on its way.
-      this.emit('call:hangup', ack.callId);
+      this.relay.emit('call:hangup', ack.callId);
       return;
     }
     call.attach(ack.callId);
@@ -152,7 +120,7 @@ export class CallService {
     const state = this.machine.state;
     const call = this.active();
     if (state.name !== 'incoming' || !call) return;
-    this.emit('call:decline', state.callId);
+    this.relay.emit('call:decline', state.callId);
     this.finish(call, 'declined', true);
   }
 
@@ -162,7 +130,7 @@ export class CallService {
     const call = this.active();
     if (state.name === 'incoming') return this.decline();
     if (!this.machine.busy || !call) return;
-    if (call.callId) this.emit('call:hangup', call.callId);
+    if (call.callId) this.relay.emit('call:hangup', call.callId);
     this.finish(call, state.name === 'outgoing' ? 'cancelled' : 'hangup', true);
   }
 
@@ -171,44 +139,60 @@ export class CallService {
     if (this.machine.state.name === 'ended') this.machine.setState({ name: 'idle' });
   }
 
-  toggleMicrophone(): void {
-    this.active()?.toggleMicrophone();
-  }
-
-  toggleCamera(): void {
-    this.active()?.toggleCamera();
-  }
-
-  /** Switches camera or microphone mid-call without renegotiating. */
-  async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    await this.active()?.switchDevice(kind, deviceId);
-  }
-
-  /** Shows why a device could not be used, in the call's media notice. */
-  reportMediaProblem(problem: string): void {
-    this.active()?.media.problem.set(problem);
-  }
-
   /** Ends a call this tab has no media for (see {@link elsewhere}). */
   endCallElsewhere(): void {
     const call = this.elsewhere();
     if (!call) return;
-    this.emit('call:hangup', call.callId);
+    this.relay.emit('call:hangup', call.callId);
     this.elsewhere.set(null);
   }
 
+  /**
+   * Picks up, with a fresh connection, an active call this tab had lost (page reload):
+   * the other side drops its old connection when the gateway relays our `call:rejoin`.
+   */
+  async rejoin(): Promise<void> {
+    const resume = this.elsewhere();
+    if (!resume || resume.phase !== 'active' || this.machine.busy) return;
+    this.elsewhere.set(null);
+    const call = this.begin(resume.callId, resume.peer, resume.role, resume.video !== false);
+    call.holdSignals();
+    this.machine.setState({
+      name: 'connecting',
+      callId: resume.callId,
+      peer: resume.peer,
+      role: resume.role,
+    });
+    void call.openMedia();
+    try {
+      await this.signaling.request('call:rejoin', { callId: resume.callId });
+    } catch (error) {
+      // Refused (another tab has it, the other person is away) or unanswered.
+      this.finish(call, 'failed', false, toCallgateError(error).message);
+      return;
+    }
+    call.acceptSignals();
+    await this.connect(call);
+  }
+
   /** A fresh {@link ActiveCall}; the previous one (ended) was already closed. */
-  private begin(callId: string | null, peer: UserSummary, role: 'caller' | 'callee'): ActiveCall {
+  private begin(
+    callId: string | null,
+    peer: UserSummary,
+    role: 'caller' | 'callee',
+    video: boolean,
+  ): ActiveCall {
     this.active()?.close('hangup');
     const call: ActiveCall = new ActiveCall(callId, {
       peer,
       role,
+      video,
       devices: this.devices,
       iceServers: () => this.turn.ready(),
       freshIceServers: () => this.turn.iceServers(),
       relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
-      sendSignal: (id, message) => this.sendSignal(id, message),
+      sendSignal: (id, message) => this.relay.send(id, message),
       onConnectionState: (s) => this.onPeerState(call, s),
       onMediaTimeout: (detail) => this.onMediaTimeout(call, detail),
     });
@@ -219,7 +203,8 @@ export class CallService {
   private onIncoming(incoming: CallIncoming): void {
     // While busy the gateway answers "busy" for us; a stray event changes nothing.
     if (this.machine.busy) return;
-    const call = this.begin(incoming.callId, incoming.from, 'callee');
+    // An older gateway sends no `video`: that was always a video call.
+    const call = this.begin(incoming.callId, incoming.from, 'callee', incoming.video !== false);
     if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
       call.ring();
       // Camera preview and a connection holding the caller's offer while it rings; the
@@ -258,19 +243,32 @@ export class CallService {
   private onResume(resume: CallResume): void {
     if (this.machine.busy) return; // the call carried on, or this tab is in another one
     if (resume.phase === 'ringing' && resume.role === 'callee') {
-      this.onIncoming({ callId: resume.callId, from: resume.peer });
+      this.onIncoming({ callId: resume.callId, from: resume.peer, video: resume.video });
       return;
     }
-    // The media of this call lives in another tab, or lived in a page that was reloaded.
-    // Hanging up here could cut a live call in another tab, so the person decides.
+    // The gateway re-attached this socket to the call: the tab that carried it was
+    // reloaded (or closed). This very tab rejoins by itself; any other tab asks first.
     this.elsewhere.set(resume);
+    if (this.carrying.isCarrying(resume.callId)) void this.rejoin();
   }
 
-  private async connect(call: ActiveCall): Promise<void> {
+  private async onPeerRejoined(callId: string): Promise<void> {
+    const call = this.active();
+    const state = this.machine.state;
+    if (!call || call.callId !== callId || call.closed) return;
+    if (state.name === 'connected') this.machine.setState({ ...state, name: 'reconnecting' });
+    await this.connect(call, () => call.reconnect());
+  }
+
+  /** Creates (or, for `reconnect`, replaces) the call's connection; ends it if that fails. */
+  private async connect(
+    call: ActiveCall,
+    create: () => Promise<boolean> = () => call.connect(),
+  ): Promise<void> {
     try {
-      await call.connect();
+      await create();
     } catch {
-      if (call.callId) this.emit('call:hangup', call.callId);
+      if (call.callId) this.relay.emit('call:hangup', call.callId);
       this.finish(
         call,
         'failed',
@@ -287,7 +285,9 @@ export class CallService {
     if (peerState === 'connected') {
       call.clearMediaTimer();
       if (state.name === 'connecting') {
-        this.machine.setState({ ...state, name: 'connected', connectedAt: Date.now() });
+        const connectedAt = this.carrying.connectedAt(call.callId) ?? Date.now();
+        this.carrying.remember(call.callId, connectedAt);
+        this.machine.setState({ ...state, name: 'connected', connectedAt });
       } else if (state.name === 'reconnecting') {
         this.machine.setState({ ...state, name: 'connected' });
       }
@@ -302,7 +302,7 @@ export class CallService {
 
   private onMediaTimeout(call: ActiveCall, detail: string): void {
     if (call !== this.active() || !this.machine.busy) return;
-    if (call.callId) this.emit('call:hangup', call.callId);
+    if (call.callId) this.relay.emit('call:hangup', call.callId);
     this.finish(
       call,
       this.machine.state.name === 'reconnecting' ? 'disconnected' : 'failed',
@@ -311,26 +311,11 @@ export class CallService {
     );
   }
 
-  private sendSignal(callId: string, message: NegotiationMessage): void {
-    this.signaling
-      .request('signal', { callId, ...message })
-      .catch((error: unknown) =>
-        console.warn('[call] a signal was not confirmed:', toCallgateError(error).message),
-      );
-  }
-
-  private emit(event: 'call:hangup' | 'call:decline', callId: string): void {
-    this.signaling
-      .request(event, { callId })
-      .catch((error: unknown) =>
-        console.warn(`[call] ${event} was not confirmed:`, toCallgateError(error).message),
-      );
-  }
-
   /** Ends `call` with `reason`: closes it (everything it holds), then the state says why. */
   private finish(call: ActiveCall, reason: EndReason, byMe: boolean, detail?: string): void {
     const state = this.machine.state;
     call.close(reason);
+    this.carrying.forget(call.callId);
     if (call !== this.active() || state.name === 'idle' || state.name === 'ended') return;
     const connectedAt =
       state.name === 'connected' || state.name === 'reconnecting' ? state.connectedAt : null;
@@ -345,11 +330,4 @@ export class CallService {
       ...(detail ? { detail } : {}),
     });
   }
-}
-
-function negotiationMessageOf(signal: SignalRelayed): NegotiationMessage {
-  const message: NegotiationMessage = {};
-  if (signal.description) message.description = signal.description;
-  if (signal.candidate !== undefined) message.candidate = signal.candidate;
-  return message;
 }

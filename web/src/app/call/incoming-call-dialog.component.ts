@@ -26,7 +26,12 @@ import { CallService } from './call.service';
         (keydown.shift.tab)="trapFocus($event)"
       >
         <h2 id="incoming-title">Incoming call</h2>
-        <p id="incoming-caller" class="caller">{{ caller() }} is calling you</p>
+        <p id="incoming-caller" class="caller">
+          {{ caller() }} is calling you
+          @if (calls.voiceCall()) {
+            <span class="kind">Voice call: your camera stays off unless you turn it on.</span>
+          }
+        </p>
         <div class="actions">
           <button #accept type="button" class="primary" (click)="calls.accept()">Accept</button>
           <button #decline type="button" class="danger" (click)="calls.decline()">Decline</button>
@@ -63,6 +68,12 @@ import { CallService } from './call.service';
       font-size: 1.35rem;
       font-weight: 600;
       margin: 0 0 1.25rem;
+    }
+    .kind {
+      display: block;
+      font-size: 0.95rem;
+      font-weight: 400;
+      margin-top: 0.4rem;
     }
     .actions {
       display: flex;

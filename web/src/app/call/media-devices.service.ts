@@ -28,10 +28,10 @@ export class MediaDevicesService {
   }
 
   /**
-   * Opens camera and microphone. Falls back to audio only, then to no local media, so a
+   * Opens camera and microphone (only the microphone for a voice call). Falls back to audio only, then to no local media, so a
    * person without a camera (or who refused it) can still receive the other side.
    */
-  async open(): Promise<{ stream: MediaStream | null; problem: string | null }> {
+  async open(video = true): Promise<{ stream: MediaStream | null; problem: string | null }> {
     if (!navigator.mediaDevices?.getUserMedia) {
       return {
         stream: null,
@@ -39,15 +39,19 @@ export class MediaDevicesService {
       };
     }
     const audio = this.constraint(this.microphoneId());
-    const video = this.constraint(this.cameraId(), {
+    const videoConstraint = this.constraint(this.cameraId(), {
       width: { ideal: 1280 },
       height: { ideal: 720 },
     });
     let problem: string | null = null;
-    for (const constraints of [
-      { audio, video },
-      { audio, video: false },
-    ]) {
+    // A voice call asks for the microphone only; the camera is opened when video is added.
+    const attempts: MediaStreamConstraints[] = video
+      ? [
+          { audio, video: videoConstraint },
+          { audio, video: false },
+        ]
+      : [{ audio, video: false }];
+    for (const constraints of attempts) {
       try {
         const stream = await navigator.mediaDevices.getUserMedia(constraints);
         // Remember what the browser picked, so the device picker shows the device in use.
@@ -58,7 +62,7 @@ export class MediaDevicesService {
         void this.refresh();
         return {
           stream,
-          problem: constraints.video ? null : 'No camera available: sending audio only.',
+          problem: constraints.video || !video ? null : 'No camera available: sending audio only.',
         };
       } catch (error) {
         problem = describeMediaError(error);
@@ -68,11 +72,10 @@ export class MediaDevicesService {
   }
 
   /** Opens one device of a kind, for switching mid-call. */
-  async openTrack(kind: 'audio' | 'video', deviceId: string): Promise<MediaStreamTrack> {
+  async openTrack(kind: 'audio' | 'video', deviceId: string | null): Promise<MediaStreamTrack> {
+    const constraint = this.constraint(deviceId);
     const stream = await navigator.mediaDevices.getUserMedia(
-      kind === 'audio'
-        ? { audio: { deviceId: { exact: deviceId } } }
-        : { video: { deviceId: { exact: deviceId } } },
+      kind === 'audio' ? { audio: constraint } : { video: constraint },
     );
     const [track] = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
     if (!track)

@@ -69,20 +69,19 @@ export class PeerSession {
     return this.negotiator.handle(message);
   }
 
-  /** Swaps the outgoing camera or microphone without renegotiating. */
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
-    const sender = this.pc.getSenders().find((s) => s.track?.kind === kind);
-    if (sender) {
-      await sender.replaceTrack(track);
-      return;
-    }
+  /**
+   * Swaps what goes out for `kind` (another camera, a shared screen, or nothing). Needs no
+   * renegotiation when that kind already sends; starting to send a kind the call had
+   * none of (video added to a voice call) turns the transceiver to `sendrecv`, which
+   * renegotiates through perfect negotiation.
+   */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const transceiver = this.pc
       .getTransceivers()
       .find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
-    if (transceiver) {
-      await transceiver.sender.replaceTrack(track);
-      transceiver.direction = 'sendrecv';
-    }
+    if (!transceiver) return;
+    await transceiver.sender.replaceTrack(track);
+    if (track && transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
   }
 
   getStats(): Promise<RTCStatsReport> {

@@ -122,8 +122,9 @@ export class ContactsComponent {
     this.queries.next(value);
   }
 
-  protected call(person: Contact): void {
-    void this.calls.call(person);
+  /** `video: false` is a voice call: no camera on either side until someone adds it. */
+  protected call(person: Contact, video = true): void {
+    void this.calls.call(person, { video });
   }
 
   protected nameOf(person: { displayName: string; username: string }): string {

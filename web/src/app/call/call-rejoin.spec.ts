@@ -1,0 +1,140 @@
+import { TestBed } from '@angular/core/testing';
+import { jest } from '@jest/globals';
+import type { UserSummary } from '@callgate/protocol';
+
+import { SignalingClient } from '../signaling/signaling-client';
+import { MediaDevicesService } from './media-devices.service';
+import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
+import { TurnCredentialsService } from './turn-credentials.service';
+import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+import { FakeSignaling, flush } from './testing/fake-signaling';
+
+const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
+
+describe('CallService resume and rejoin after a reconnect or reload', () => {
+  let signaling: FakeSignaling;
+  let calls: CallService;
+  let peers: FakeRtcPeer[];
+
+  beforeAll(() => {
+    (globalThis as { MediaStream?: unknown }).MediaStream = FakeMediaStream;
+  });
+
+  beforeEach(() => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    sessionStorage.clear();
+    signaling = new FakeSignaling();
+    peers = [];
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: SignalingClient, useValue: signaling },
+        {
+          provide: TurnCredentialsService,
+          useValue: {
+            iceServers: jest.fn(() => Promise.resolve([])),
+            ready: jest.fn(() => Promise.resolve([])),
+          },
+        },
+        {
+          provide: MediaDevicesService,
+          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
+        },
+        {
+          provide: PEER_CONNECTION_FACTORY,
+          useValue: (c: RTCConfiguration) => {
+            const pc = new FakeRtcPeer(c);
+            peers.push(pc);
+            return pc as unknown as RTCPeerConnection;
+          },
+        },
+      ],
+    });
+    calls = TestBed.inject(CallService);
+  });
+
+  afterEach(() => {
+    calls.hangup();
+    jest.restoreAllMocks();
+  });
+
+  it('the tab that carried the call rejoins by itself after a reload, and keeps the duration', async () => {
+    sessionStorage.setItem(
+      'callgate.carriedCall',
+      JSON.stringify({ callId: 'r4', connectedAt: 1_000 }),
+    );
+    signaling.push('call:resume', {
+      callId: 'r4',
+      peer: bob,
+      role: 'callee',
+      phase: 'active',
+      video: true,
+    });
+    expect(calls.state()).toMatchObject({ name: 'connecting', callId: 'r4', role: 'callee' });
+    // A signal of the connection that died with the old page is not applied to the new one.
+    signaling.push('signal', {
+      callId: 'r4',
+      from: bob.id,
+      description: { type: 'answer', sdp: 'old' },
+    });
+    await flush();
+    expect(signaling.events('call:rejoin')).toEqual([{ callId: 'r4' }]);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]!.remoteDescription).toBeNull();
+    expect(calls.elsewhere()).toBeNull();
+    signaling.push('signal', {
+      callId: 'r4',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'new' },
+    });
+    await flush();
+    expect(peers[0]!.remoteDescription).toEqual({ type: 'offer', sdp: 'new' });
+    peers[0]!.become('connected');
+    expect(calls.state()).toMatchObject({ name: 'connected', connectedAt: 1_000 });
+    calls.hangup();
+    expect(sessionStorage.getItem('callgate.carriedCall')).toBeNull();
+  });
+
+  it('another tab offers "Rejoin call"; the gateway refusing it ends with its sentence', async () => {
+    signaling.push('call:resume', {
+      callId: 'r5',
+      peer: bob,
+      role: 'caller',
+      phase: 'active',
+      video: true,
+    });
+    expect(calls.state().name).toBe('idle');
+    expect(signaling.events('call:rejoin')).toEqual([]);
+    signaling.answers.set('call:rejoin', () => ({
+      ok: false,
+      error: { code: 'forbidden', message: 'This call is connected in another tab.' },
+    }));
+    await calls.rejoin();
+    expect(calls.state()).toMatchObject({
+      name: 'ended',
+      reason: 'failed',
+      detail: 'This call is connected in another tab.',
+    });
+    expect(peers).toHaveLength(0);
+  });
+
+  it('shows a still-ringing incoming call again', () => {
+    signaling.push('call:resume', { callId: 'r1', peer: bob, role: 'callee', phase: 'ringing' });
+    expect(calls.state()).toMatchObject({ name: 'incoming', callId: 'r1' });
+  });
+
+  it('never hangs up a live call it has no media for on its own; the person can end it', () => {
+    signaling.push('call:resume', { callId: 'r2', peer: bob, role: 'caller', phase: 'active' });
+    expect(calls.state().name).toBe('idle');
+    expect(signaling.events('call:hangup')).toEqual([]);
+    expect(calls.elsewhere()?.callId).toBe('r2');
+    calls.endCallElsewhere();
+    expect(signaling.events('call:hangup')).toEqual([{ callId: 'r2' }]);
+    expect(calls.elsewhere()).toBeNull();
+  });
+
+  it('forgets the call elsewhere when the gateway ends it', () => {
+    signaling.push('call:resume', { callId: 'r3', peer: bob, role: 'callee', phase: 'active' });
+    signaling.push('call:ended', { callId: 'r3', reason: 'hangup' });
+    expect(calls.elsewhere()).toBeNull();
+  });
+});
