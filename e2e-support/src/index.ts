@@ -8,6 +8,7 @@ export * from './container-browser.js';
 export * from './coturn-log.js';
 export * from './network-policy.js';
 export * from './person.js';
+export * from './ringing-probe.js';
 export * from './stack.js';
 export * from './test-certificates.js';
 export * from './turn-credentials.js';

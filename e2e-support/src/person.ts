@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ContainerBrowser } from './container-browser.js';
 import { APP_URL, SUITE_ADMIN } from './stack.js';
+import { instrumentRinging } from './ringing-probe.js';
 import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
 
 export const ARTIFACTS_DIR = join(__dirname, '../../e2e/artifacts');
@@ -35,6 +36,7 @@ export class Person {
   static async open(side: ContainerBrowser, username: string, query = ''): Promise<Person> {
     const context = await side.browser.newContext({ viewport: { width: 1100, height: 800 } });
     await instrumentPeerConnections(context);
+    await instrumentRinging(context);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const person = new Person(username, side, context, page);

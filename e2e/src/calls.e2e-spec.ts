@@ -18,6 +18,7 @@ import { describeDirectAndRelayCalls } from './scenarios/direct-and-relay.js';
 import { describeOrganisation } from './scenarios/organisation.js';
 import { describeGatewayReplicas } from './scenarios/replicas.js';
 import { describeRestrictiveNetworks } from './scenarios/restrictive-networks.js';
+import { describeRinging } from './scenarios/ringing.js';
 import { describeTurnCredentials } from './scenarios/turn-credentials.js';
 
 jest.setTimeout(180_000);
@@ -65,6 +66,13 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
 
   describe('one network', () => {
     describeDirectAndRelayCalls(
+      () => stack,
+      () => ({ alice, bob }),
+    );
+  });
+
+  describe('ringing (pre-negotiation)', () => {
+    describeRinging(
       () => stack,
       () => ({ alice, bob }),
     );

@@ -8,3 +8,5 @@ export * from './turn.js';
 export * from './users.js';
 export * from './peer.js';
 export * from './admin.js';
+export * from './schema.js';
+export * from './signaling-schemas.js';

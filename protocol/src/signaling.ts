@@ -35,6 +35,14 @@ export interface CallInvitePayload {
 export interface CallIdPayload {
   callId: string;
 }
+export interface CallAcceptPayload extends CallIdPayload {
+  /**
+   * The accepting tab already holds the caller's offer (sent while it rang). `false`
+   * (a tab that opened after the offer went out) makes the gateway ask the caller to send
+   * its offer and candidates again (`CallAccepted.resendOffer`).
+   */
+  hasOffer?: boolean;
+}
 export interface SignalPayload {
   callId: string;
   description?: SessionDescriptionPayload;
@@ -71,6 +79,8 @@ export interface CallAccepted {
    * invite each other at the same moment the second inviter is answered as `callee`.
    */
   role?: CallRole;
+  /** To the caller: the accepting tab missed the offer sent while ringing; send it again. */
+  resendOffer?: boolean;
 }
 export interface CallEnded {
   callId: string;
@@ -119,7 +129,7 @@ export type ReauthenticateAck = Ack<{ expiresAt: string }>;
 /** Events the client emits; every one takes an ack. */
 export interface ClientToServerEvents {
   'call:invite': (payload: CallInvitePayload, ack: (res: InviteAck) => void) => void;
-  'call:accept': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
+  'call:accept': (payload: CallAcceptPayload, ack: (res: EmptyAck) => void) => void;
   'call:decline': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
   'call:hangup': (payload: CallIdPayload, ack: (res: EmptyAck) => void) => void;
   signal: (payload: SignalPayload, ack: (res: EmptyAck) => void) => void;

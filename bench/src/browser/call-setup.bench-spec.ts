@@ -18,7 +18,9 @@ import {
   type ContainerBrowser,
   createTestCertificates,
   hangUp,
+  liveCameraTracks,
   Person,
+  relaySockets,
   REPOSITORY_ROOT,
 } from '@callgate/e2e-support';
 import {
@@ -55,7 +57,25 @@ export interface Variant {
   calls: MeasuredCall[];
 }
 
+/** What one held ring (pre-negotiation) costs, measured over {@link RING_HOLD_MS}. */
+export interface RingingCost {
+  mode: 'direct' | 'relay';
+  /** coturn relay sockets (allocations) held during the ring, over the count before it. */
+  allocationsHeld: number;
+  /** Live camera tracks at the callee during the ring (the preview). */
+  calleeCameraTracks: number;
+  /** Busy CPU of each browser container during the ring and while idle, in % of one core. */
+  callerCpuRinging: number;
+  callerCpuIdle: number;
+  calleeCpuRinging: number;
+  calleeCpuIdle: number;
+  /** coturn relay sockets left over this ring's count before it, after Decline. */
+  allocationsLeftAfterDecline: number;
+}
+
+const RING_HOLD_MS = 5_000;
 const results: Variant[] = [];
+const ringing: RingingCost[] = [];
 const NOT_MEASURED: SetupTiming = {
   acceptedAt: null,
   pcCreatedAt: null,
@@ -217,10 +237,9 @@ describe('call set-up benchmark', () => {
   }, 900_000);
 
   afterAll(async () => {
-    writeFileSync(
-      process.env['BENCH_CALL_SETUP_OUT'] ?? 'call-setup.json',
-      JSON.stringify(results, null, 2),
-    );
+    const out = process.env['BENCH_CALL_SETUP_OUT'] ?? 'call-setup.json';
+    writeFileSync(out, JSON.stringify(results, null, 2));
+    writeFileSync(`${out}.ringing.json`, JSON.stringify(ringing, null, 2));
     for (const side of [a, b]) await side?.context.close().catch(() => undefined);
     for (const person of [alice, bob]) await person?.leave().catch(() => undefined);
     await stack?.stop();
@@ -265,6 +284,79 @@ describe('call set-up benchmark', () => {
       const [callee, caller] = await probes;
       variant.calls.push(measured(acceptedAt, callee, caller));
       await hangUp(alice, bob);
+    }
+    await alice.setRelayOnly(false);
+    await bob.setRelayOnly(false);
+  }
+
+  /**
+   * A container's CPU time so far, µs: cgroup v2 `cpu.stat` (usage_usec), else cgroup v1
+   * `cpuacct.usage` (ns); NaN when the container shows neither (then CPU is not reported,
+   * the allocations and the camera still are).
+   */
+  async function cpuMicros(service: string): Promise<number> {
+    const { output } = await stack.environment
+      .getContainer(`${service}-1`)
+      .exec([
+        'sh',
+        '-c',
+        'cat /sys/fs/cgroup/cpu.stat 2>/dev/null || echo "v1 $(cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null)"',
+      ]);
+    const v2 = /usage_usec (\d+)/.exec(output);
+    if (v2) return Number(v2[1]);
+    const v1 = /^v1 (\d+)/m.exec(output);
+    return v1 ? Number(v1[1]) / 1000 : Number.NaN;
+  }
+
+  /** Busy CPU of both browser containers over `ms`, in % of one core. */
+  async function cpuOver(ms: number): Promise<{ caller: number; callee: number }> {
+    const before = [await cpuMicros('browser-a'), await cpuMicros('browser-b')];
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const after = [await cpuMicros('browser-a'), await cpuMicros('browser-b')];
+    const elapsedUs = (Date.now() - started) * 1000;
+    return {
+      caller: ((after[0]! - before[0]!) / elapsedUs) * 100,
+      callee: ((after[1]! - before[1]!) / elapsedUs) * 100,
+    };
+  }
+
+  /** Holds rings unanswered: allocations, camera and CPU they cost, then Decline. */
+  async function ringingCosts(mode: 'direct' | 'relay', rings: number): Promise<void> {
+    await people();
+    await alice.setRelayOnly(mode === 'relay');
+    await bob.setRelayOnly(mode === 'relay');
+    const turn = stack.environment.getContainer('turn-1');
+    for (let i = 0; i < rings; i++) {
+      const idle = await cpuOver(RING_HOLD_MS);
+      const before = await relaySockets(turn);
+      await alice.call(bob);
+      await bob.hearsRingingFrom(alice);
+      // Let the pre-negotiation finish (offer applied, pools gathered), then measure.
+      await bob.page.waitForFunction(() =>
+        (window.__e2ePeerConnections ?? []).some(
+          (pc) => pc.connectionState !== 'closed' && pc.remoteDescription?.type === 'offer',
+        ),
+      );
+      await bob.page.waitForTimeout(1_000);
+      const held = (await relaySockets(turn)) - before;
+      const camera = await liveCameraTracks(bob.page);
+      const busy = await cpuOver(RING_HOLD_MS);
+      await bob.decline();
+      await alice.reads(`${bob.username} declined the call.`);
+      await alice.page.waitForTimeout(2_000);
+      ringing.push({
+        mode,
+        allocationsHeld: held,
+        calleeCameraTracks: camera,
+        callerCpuRinging: busy.caller,
+        callerCpuIdle: idle.caller,
+        calleeCpuRinging: busy.callee,
+        calleeCpuIdle: idle.callee,
+        allocationsLeftAfterDecline: (await relaySockets(turn)) - before,
+      });
+      await alice.dismissOutcome();
+      await bob.dismissOutcome();
     }
     await alice.setRelayOnly(false);
     await bob.setRelayOnly(false);
@@ -351,6 +443,7 @@ describe('call set-up benchmark', () => {
   for (const mode of ['direct', 'relay'] as const) {
     it(`${mode}: baseline`, () => baselineCalls(mode, 'plain', CALLS), 900_000);
     it(`${mode}: stack through the UI`, () => stackCalls(mode), 900_000);
+    it(`${mode}: what a held ring costs`, () => ringingCosts(mode, 3), 900_000);
     it(
       `${mode}: baseline with credentials fetched after accept`,
       () => baselineCalls(mode, 'fetch', VARIANT_CALLS),

@@ -12,15 +12,24 @@ import type { SignalingServer } from '../lib/servers.ts';
 import { startBaselineRelay } from '../lib/servers.ts';
 import { lineChartSvg } from '../lib/svg.ts';
 import { startGatewayServer } from '../lib/gateway.ts';
-import { LoadGenerator } from './loadgen-client.ts';
+import { cpuSeconds } from '../lib/process.ts';
+import { GeneratorPool, generatorLayout } from './generator-pool.ts';
 import type { StepResult } from './loadgen-protocol.ts';
+import { callsPerCoreSecond, cpuMicrosPerMessage } from './step-merge.ts';
 
 const SERVER_CPU = '0';
-const GENERATOR_CPU = '1';
 const P99_LIMIT_MS = 100;
 const CANDIDATES_PER_CALL = 10;
 /** Relayed messages per call: invite, accept, offer, answer, candidates, hangup. */
 const MESSAGES_PER_CALL = 5 + CANDIDATES_PER_CALL;
+
+/** A step as the orchestrator saw it: the generators' result plus the server's CPU. */
+interface MeasuredStep extends StepResult {
+  /** Server CPU over the step, as a fraction of one core. */
+  serverCpu: number;
+  /** Server CPU per delivered message, µs. */
+  serverMicrosPerMessage: number;
+}
 
 function passed(step: StepResult): boolean {
   return (
@@ -33,11 +42,12 @@ function passed(step: StepResult): boolean {
 
 interface Ramp {
   server: string;
-  steps: StepResult[];
+  steps: MeasuredStep[];
   /** Highest offered rate that passed (calls/s); 0 when none did. */
   sustained: number;
   /** Step at the comparison rate. */
-  comparison: StepResult | null;
+  comparison: MeasuredStep | null;
+  generators: number;
   profile: string | null;
   profileSummary: ProfileSummary | null;
   profileRate: number;
@@ -52,29 +62,43 @@ async function ramp(
   users: number,
   comparisonRate: () => number,
 ): Promise<Ramp> {
-  const generator = await LoadGenerator.start(context.repoRoot, GENERATOR_CPU);
+  const layout = generatorLayout(SERVER_CPU);
+  const generator = await GeneratorPool.start(context.repoRoot, layout.cpus, layout.processes);
+  // The server's own CPU over each step: what a message costs it, whatever limits the ramp.
+  const measured = async (rate: number, seconds: number): Promise<MeasuredStep> => {
+    const cpuBefore = cpuSeconds(server.process.pid);
+    const started = performance.now();
+    const step = await generator.step(rate, seconds, CANDIDATES_PER_CALL);
+    const cpu = cpuSeconds(server.process.pid) - cpuBefore;
+    return {
+      ...step,
+      serverCpu: cpu / ((performance.now() - started) / 1000),
+      serverMicrosPerMessage: cpuMicrosPerMessage(cpu, step.latency.count),
+    };
+  };
   try {
     const accounts = await server.users(users);
     const connectMs = await generator.connect(server.url, accounts, sourceAddresses(8));
     context.log(`${server.name}: ${users} sockets connected in ${Math.round(connectMs)} ms`);
-    const steps: StepResult[] = [];
+    const steps: MeasuredStep[] = [];
     let failures = 0;
     for (const rate of rates) {
-      const step = await generator.step(rate, stepSeconds, CANDIDATES_PER_CALL);
+      const step = await measured(rate, stepSeconds);
       steps.push(step);
       context.log(
         `${server.name}: ${rate} calls/s → p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms, ` +
           `${step.completed}/${step.attempted} done, backlog ${step.backlogged}, errors ${JSON.stringify(step.errors)}, ` +
-          `generator CPU ${(step.generatorCpu * 100).toFixed(0)} %`,
+          `generator CPU ${(step.generatorCpu * 100).toFixed(0)} %, server CPU ${(step.serverCpu * 100).toFixed(0)} % ` +
+          `(${step.serverMicrosPerMessage.toFixed(0)} µs/msg)`,
       );
       failures = passed(step) ? 0 : failures + 1;
       if (failures >= 3 || step.latency.p99 > 1000) break;
     }
     const sustained = Math.max(0, ...steps.filter(passed).map((s) => s.rate));
     const rate = comparisonRate() || sustained / 2;
-    let comparison: StepResult | null = null;
+    let comparison: MeasuredStep | null = null;
     if (rate > 0) {
-      comparison = await generator.step(rate, stepSeconds * 1.5, CANDIDATES_PER_CALL);
+      comparison = await measured(rate, stepSeconds * 1.5);
       context.log(
         `${server.name}: comparison at ${rate} calls/s → p99 ${comparison.latency.p99.toFixed(1)} ms`,
       );
@@ -107,6 +131,7 @@ async function ramp(
       profile,
       profileSummary,
       profileRate,
+      generators: generator.size,
       incidents: generator.incidents,
     };
   } finally {
@@ -114,19 +139,37 @@ async function ramp(
   }
 }
 
+/** Names what stopped a ramp: the server's own core, the generator's, or neither. */
+function limitedBy(r: Ramp): string {
+  const failed = r.steps.find((st) => st.rate > r.sustained && !passed(st));
+  if (failed === undefined) return `${r.server} passed every step of the ramp (not saturated)`;
+  const what =
+    failed.generatorCpu >= 0.9
+      ? `the load generator (${(failed.generatorCpu * 100).toFixed(0)} % of its core)`
+      : failed.serverCpu >= 0.9
+        ? `its own CPU (${(failed.serverCpu * 100).toFixed(0)} % of its core)`
+        : `neither CPU being full (server ${(failed.serverCpu * 100).toFixed(0)} %, generator ${(failed.generatorCpu * 100).toFixed(0)} %): scheduling or queueing`;
+  return `${r.server} first failed at ${failed.rate} calls/s, limited by ${what}`;
+}
+
+function capacity(r: Ramp): string {
+  const us = r.comparison?.serverMicrosPerMessage;
+  return us === undefined ? 'n/a' : callsPerCoreSecond(us, MESSAGES_PER_CALL).toFixed(0);
+}
+
 function stepsTable(r: Ramp): string {
   const lines = [
     `**${r.server}** — one row per offered rate (${MESSAGES_PER_CALL} relayed messages per call):`,
     '',
-    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Pass |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |',
+    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Server CPU | Server µs/msg | Pass |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of r.steps) {
     const errors = Object.entries(s.errors)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ');
     lines.push(
-      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${passed(s) ? 'yes' : 'no'} |`,
+      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${(s.serverCpu * 100).toFixed(0)} % | ${s.serverMicrosPerMessage.toFixed(0)} | ${passed(s) ? 'yes' : 'no'} |`,
     );
   }
   return lines.join('\n');
@@ -139,11 +182,15 @@ export const signalingBenchmark: Benchmark = {
     const quick = context.quick;
     const rates = quick
       ? [10, 40, 80]
-      : [25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500];
+      : // Up to where the baseline itself fails (the ramp stops after three failed steps).
+        [
+          25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 1750, 2000, 2500, 3000,
+          4000, 5000,
+        ];
     const stepSeconds = quick ? 2 : 6;
     // Enough pairs that no socket exceeds the gateway's per-socket rate limit (20 msg/s)
-    // up to 1000 calls/s (400 pairs × 2.5 calls/s × 8 messages = 20 msg/s per socket).
-    const users = quick ? 200 : 800;
+    // up to 2000 calls/s (800 pairs × 2.5 calls/s × 8 messages = 20 msg/s per socket).
+    const users = quick ? 200 : 1600;
 
     const baseline = await startBaselineRelay(context.repoRoot, {
       cpus: SERVER_CPU,
@@ -199,6 +246,18 @@ export const signalingBenchmark: Benchmark = {
         null,
       ),
     ];
+    const usPerMsg = (r: Ramp) => r.comparison?.serverMicrosPerMessage ?? null;
+    rows.push(
+      row(
+        `Server CPU per relayed message at ${half} calls/s`,
+        'µs',
+        usPerMsg(gw),
+        'baseline relay',
+        usPerMsg(base),
+        '—',
+        null,
+      ),
+    );
     const chart = (metric: 'p50' | 'p99') =>
       lineChartSvg({
         title: `Signaling ${metric} latency vs offered call rate`,
@@ -230,13 +289,15 @@ export const signalingBenchmark: Benchmark = {
         : '';
     const notes = [
       `What limits each server (\`--cpu-prof\`-equivalent V8 profile taken over the inspector, tables above): ${limits(gw)}; ${limits(base)}. A server busy well below 100 % of its core whose p99 still crosses 100 ms is limited by scheduling noise on the machine, not by its own CPU.`,
-      `Generator limit: the load generator shares the machine's second core; its CPU share per step is in the table. A step where it is near 100 % measures the generator, not the server.`,
+      `Generator limit: ${base.generators} load generator process(es) on the cores the server does not use (\`BENCH_GENERATOR_CPUS\`, \`BENCH_GENERATORS\` override); the busiest one's CPU share per step is in the table. A step where it is near 100 % measures the generator, not the server.`,
+      `What finally limits each server: ${limitedBy(base)}; ${limitedBy(gw)}.`,
+      `Capacity per core from the CPU cost alone (1 s ÷ (µs per message × ${MESSAGES_PER_CALL} messages per call), at the comparison rate): gateway ${capacity(gw)}, baseline relay ${capacity(base)} calls/s — a figure no generator limit caps.`,
       ...[...gw.incidents, ...base.incidents]
         .slice(0, 5)
         .map((i) => `Incident during the run: ${i}`),
     ];
     return {
-      method: `${users} authenticated socket.io clients (websocket transport) in ${users / 2} caller/callee pairs, spread over 8 loopback source addresses (127.0.0.2–9), run complete call set-ups — \`call:invite\` → \`call:incoming\`, \`call:accept\` → \`call:accepted\`, offer and answer (~4 kB SDP each), ${CANDIDATES_PER_CALL} trickled candidates (both directions at once), \`call:hangup\` → \`call:ended\` — at a fixed open-loop rate for ${stepSeconds} s per step, every message timed from the sender's \`emit\` to the receiver's handler (both in one process, one clock). The server is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`), the generator to core ${GENERATOR_CPU}. A step passes with p99 < ${P99_LIMIT_MS} ms, zero error acks, zero timeouts and no call left waiting for a free pair. The baseline is [bench/src/baseline/relay-server.ts](../bench/src/baseline/relay-server.ts): same socket.io version, path, namespace, transport and buffer limit, no auth, no validation, no rate limit, no presence. After each ramp both servers run one longer step at half the baseline's sustained rate for the latency comparison, then one profiled step at the first rate they failed (or their sustained rate).`,
+      method: `${users} authenticated socket.io clients (websocket transport) in ${users / 2} caller/callee pairs, spread over 8 loopback source addresses (127.0.0.2–9), run complete call set-ups — \`call:invite\` → \`call:incoming\`, \`call:accept\` → \`call:accepted\`, offer and answer (~4 kB SDP each), ${CANDIDATES_PER_CALL} trickled candidates (both directions at once), \`call:hangup\` → \`call:ended\` — at a fixed open-loop rate for ${stepSeconds} s per step, every message timed from the sender's \`emit\` to the receiver's handler (both in one process, one clock). The server is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`), the load generators to the other cores (one process per core). A step passes with p99 < ${P99_LIMIT_MS} ms, zero error acks, zero timeouts and no call left waiting for a free pair. The baseline is [bench/src/baseline/relay-server.ts](../bench/src/baseline/relay-server.ts): same socket.io version, path, namespace, transport and buffer limit, no auth, no validation, no rate limit, no presence. After each ramp both servers run one longer step at half the baseline's sustained rate for the latency comparison, then one profiled step at the first rate they failed (or their sustained rate).`,
       rows,
       details: [stepsTable(gw), stepsTable(base), gw.profile ?? '', base.profile ?? ''].filter(
         Boolean,

@@ -4,7 +4,8 @@ import { onCleanup } from '../lib/cleanup.ts';
 import { raisePriority, run } from '../lib/process.ts';
 import { withTimeout } from '../lib/time.ts';
 import type { BenchUser } from '../lib/clients.ts';
-import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protocol.ts';
+import type { LoadgenCommand, LoadgenReply } from './loadgen-protocol.ts';
+import type { GeneratorStep } from './step-merge.ts';
 
 /** The orchestrator's handle on a load generator child process. */
 export class LoadGenerator {
@@ -72,12 +73,12 @@ export class LoadGenerator {
     return reply.count;
   }
 
-  async step(rate: number, seconds: number, candidatesPerCall: number): Promise<StepResult> {
+  async step(rate: number, seconds: number, candidatesPerCall: number): Promise<GeneratorStep> {
     const reply = await this.request(
       { type: 'step', rate, seconds, candidatesPerCall },
       seconds * 1000 + 60_000,
     );
     if (reply.type !== 'step-result') throw new Error(`step failed: ${JSON.stringify(reply)}`);
-    return reply.result;
+    return { ...reply.result, sample: reply.sample };
   }
 }

@@ -27,6 +27,7 @@ export interface StepResult {
 
 export type LoadgenReply =
   | { type: 'connected'; count: number; milliseconds: number }
-  | { type: 'step-result'; result: StepResult }
+  /** `sample`: every emit→delivery latency of the step (ms), so shares can be pooled. */
+  | { type: 'step-result'; result: StepResult; sample: number[] }
   | { type: 'disconnected'; count: number }
   | { type: 'error'; message: string };

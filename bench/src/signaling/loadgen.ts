@@ -152,7 +152,11 @@ async function runCall(pair: Pair, candidates: number, latencies: number[]): Pro
   pair.callId = null;
 }
 
-async function runStep(rate: number, seconds: number, candidates: number): Promise<StepResult> {
+async function runStep(
+  rate: number,
+  seconds: number,
+  candidates: number,
+): Promise<{ result: StepResult; sample: number[] }> {
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   let attempted = 0;
@@ -204,7 +208,7 @@ async function runStep(rate: number, seconds: number, candidates: number): Promi
   await Promise.allSettled([...inFlight]);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
-  return {
+  const result: StepResult = {
     rate,
     seconds,
     attempted,
@@ -215,6 +219,7 @@ async function runStep(rate: number, seconds: number, candidates: number): Promi
     achievedRate: completed / elapsed,
     generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
   };
+  return { result, sample: latencies };
 }
 
 process.on('message', (command: LoadgenCommand) => {
@@ -249,8 +254,12 @@ process.on('message', (command: LoadgenCommand) => {
         freePairs = [];
         send({ type: 'disconnected', count });
       } else if (command.type === 'step') {
-        const result = await runStep(command.rate, command.seconds, command.candidatesPerCall);
-        send({ type: 'step-result', result });
+        const { result, sample } = await runStep(
+          command.rate,
+          command.seconds,
+          command.candidatesPerCall,
+        );
+        send({ type: 'step-result', result, sample });
       } else {
         for (const peer of peers) peer.socket.close();
         process.exit(0);

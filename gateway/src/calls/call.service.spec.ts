@@ -158,10 +158,6 @@ describe('CallService (call state machine)', () => {
     const bOther = connect(bob, 'b2');
     const c = connect(carol, 'c1');
     const { callId } = await service.invite(a, bob.id);
-    await expectRefusal(
-      service.signal(a, { callId, description: { type: 'offer', sdp: 'v=0' } }),
-      'conflict',
-    );
     await service.accept(b, callId);
     emitter.take();
 
@@ -197,6 +193,64 @@ describe('CallService (call state machine)', () => {
     await expectRefusal(service.hangup(c, callId), 'forbidden');
     await expectRefusal(service.accept(c, callId), 'forbidden');
     expect(emitter.take()).toEqual([]);
+  });
+
+  it("while ringing relays the caller's offer and candidates to every ringing tab, nothing of the callee's", async () => {
+    const a = connect(alice, 'a1');
+    const aOther = connect(alice, 'a2');
+    const b1 = connect(bob, 'b1');
+    const b2 = connect(bob, 'b2');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    const offer = { type: 'offer', sdp: 'v=0' } as const;
+    const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ relay' };
+    await service.signal(a, { callId, description: offer });
+    await service.signal(a, { callId, candidate });
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'signal', payload: { callId, from: alice.id, description: offer } },
+      { to: 'b2', event: 'signal', payload: { callId, from: alice.id, description: offer } },
+      { to: 'b1', event: 'signal', payload: { callId, from: alice.id, candidate } },
+      { to: 'b2', event: 'signal', payload: { callId, from: alice.id, candidate } },
+    ]);
+    // The callee's answer and candidates wait for the accept; the caller's other tab
+    // never speaks for the call.
+    await expectRefusal(
+      service.signal(b1, { callId, description: { type: 'answer', sdp: 'v=0' } }),
+      'conflict',
+    );
+    await expectRefusal(service.signal(b2, { callId, candidate }), 'conflict');
+    await expectRefusal(service.signal(aOther, { callId, candidate }), 'forbidden');
+    expect(emitter.take()).toEqual([]);
+
+    await service.accept(b2, callId);
+    expect(emitter.take()[0]).toEqual({
+      to: 'a1',
+      event: 'call:accepted',
+      payload: { callId, role: 'caller' },
+    });
+    await service.signal(b2, { callId, description: { type: 'answer', sdp: 'v=0' } });
+    await service.signal(a, { callId, candidate });
+    expect(emitter.take()).toEqual([
+      {
+        to: 'a1',
+        event: 'signal',
+        payload: { callId, from: bob.id, description: { type: 'answer', sdp: 'v=0' } },
+      },
+      { to: 'b2', event: 'signal', payload: { callId, from: alice.id, candidate } },
+    ]);
+    await expectRefusal(service.signal(b1, { callId, candidate }), 'forbidden');
+  });
+
+  it('asks the caller to send its offer again when the accepting tab missed it', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    await service.accept(b, callId, false);
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller', resendOffer: true } },
+      { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
+    ]);
   });
 
   it('hangup of an answered call ends it for both with "hangup" and records it', async () => {

@@ -100,8 +100,9 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  accept(who: CallMember, callId: string): Promise<void> {
-    return this.queue.run(callId, () => this.acceptAs(who, callId));
+  /** `hasOffer`: the accepting tab holds the offer the caller sent while it rang. */
+  accept(who: CallMember, callId: string, hasOffer = true): Promise<void> {
+    return this.queue.run(callId, () => this.acceptAs(who, callId, hasOffer));
   }
 
   decline(who: CallMember, callId: string): Promise<void> {
@@ -131,7 +132,12 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Relays SDP/ICE to the other member; one store read, refused for anyone but the call tab. */
+  /**
+   * Relays SDP/ICE to the other member; one store read, refused for anyone but the call
+   * tab. While it rings, the caller's offer and candidates go to every ringing tab of the
+   * callee (pre-negotiation), but nothing of the callee's is relayed before the accept:
+   * an answer or candidate would reveal where the callee is before they chose to answer.
+   */
   signal(who: CallMember, payload: SignalPayload): Promise<void> {
     return this.queue.run(payload.callId, async () => {
       const session = await this.store.get(payload.callId);
@@ -139,16 +145,20 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       if (session === undefined || role === undefined) {
         throw CallgateError.forbidden('You are not a member of this call.');
       }
-      if (session.phase !== 'active')
+      if (session.phase !== 'active' && role === 'callee')
         throw CallgateError.conflict('The call has not been answered yet.');
       if (carrierOf(session, role) !== who.socketId)
         throw CallgateError.forbidden('This call is connected in another tab.');
-      const peerSocket = carrierOf(session, role === 'caller' ? 'callee' : 'caller');
-      if (peerSocket === null)
-        throw CallgateError.conflict('The other person is reconnecting; wait for them.');
       const relayed: SignalRelayed = { callId: session.id, from: who.userId };
       if (payload.description !== undefined) relayed.description = payload.description;
       if (payload.candidate !== undefined) relayed.candidate = payload.candidate;
+      if (session.phase === 'ringing') {
+        this.notify.toUser(session.callee.id, 'signal', relayed);
+        return;
+      }
+      const peerSocket = carrierOf(session, role === 'caller' ? 'callee' : 'caller');
+      if (peerSocket === null)
+        throw CallgateError.conflict('The other person is reconnecting; wait for them.');
       this.notify.toSocket(peerSocket, 'signal', relayed);
     });
   }
@@ -240,7 +250,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     return true;
   }
 
-  private async acceptAs(who: CallMember, callId: string): Promise<void> {
+  private async acceptAs(who: CallMember, callId: string, hasOffer = true): Promise<void> {
     const outcome = await this.store.accept(
       callId,
       who.userId,
@@ -262,6 +272,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       this.notify.toSocket(session.callerSocketId, 'call:accepted', {
         callId: session.id,
         role: 'caller',
+        ...(hasOffer ? {} : { resendOffer: true }),
       });
     }
     this.notify.toSocket(who.socketId, 'call:accepted', { callId: session.id, role: 'callee' });

@@ -8,7 +8,10 @@ export class PinoLoggerService implements LoggerService {
   constructor(level: string, destination?: NodeJS.WritableStream) {
     this.pino = pino(
       { level, base: { service: 'callgate-gateway' }, timestamp: pino.stdTimeFunctions.isoTime },
-      destination ?? process.stdout,
+      // Asynchronous stdout: a line no longer costs a blocking write(2) inside the
+      // signaling handler that logged it; lines written in one tick go out together, and
+      // pino flushes what is pending at exit.
+      destination ?? pino.destination({ dest: 1, sync: false }),
     );
   }
 

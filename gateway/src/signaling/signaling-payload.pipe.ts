@@ -1,32 +1,25 @@
-import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { describeValidationErrors } from '../common/validation';
+import type { PipeTransform } from '@nestjs/common';
+import { type ClientEventName, type ClientPayload, checkClientPayload } from '@callgate/protocol';
 import { CallgateError } from '../common/callgate-error';
-import { SignalDto } from './dto/signaling.dto';
 
 /**
- * Validates every socket payload against its DTO class; anything else (unknown fields,
- * wrong types, oversize SDP/candidates) is refused with `invalid_payload`.
+ * Checks one socket event's payload against its compiled schema in `@callgate/protocol`
+ * (the contract types are the single source, see protocol/src/signaling-schemas.ts).
+ * Anything else — unknown fields, wrong types, oversize SDP or candidates — is refused
+ * with `invalid_payload` before a handler runs. The value is passed on as is: no copy.
+ *
+ * Used per parameter, `@MessageBody(new SignalingPayloadPipe('signal'))`, so the pipe
+ * knows its event without reflection.
  */
-@Injectable()
-export class SignalingPayloadPipe implements PipeTransform {
-  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const metatype = metadata.metatype;
-    if (metadata.type !== 'body' || metatype === undefined || metatype === Object) return value;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw CallgateError.invalidPayload('The payload must be a JSON object.');
-    }
-    const instance: object = plainToInstance(metatype as new () => object, value);
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) throw CallgateError.invalidPayload(describeValidationErrors(errors));
-    if (
-      instance instanceof SignalDto &&
-      instance.description === undefined &&
-      instance.candidate === undefined
-    ) {
-      throw CallgateError.invalidPayload('A signal must carry a description or a candidate.');
-    }
-    return instance;
+export class SignalingPayloadPipe<E extends ClientEventName> implements PipeTransform<
+  unknown,
+  ClientPayload<E>
+> {
+  constructor(private readonly event: E) {}
+
+  transform(value: unknown): ClientPayload<E> {
+    const result = checkClientPayload(this.event, value);
+    if (!result.ok) throw CallgateError.invalidPayload(result.message);
+    return result.value;
   }
 }

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Logger,
-  type OnModuleDestroy,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-} from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,6 +11,7 @@ import {
 import type { Subscription } from 'rxjs';
 import {
   type AckOk,
+  type ClientPayload,
   MAX_SOCKET_MESSAGE_BYTES,
   PRESENCE_WATCH_MAX_IDS,
   SIGNALING_NAMESPACE,
@@ -30,13 +24,6 @@ import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { CallService } from '../calls/call.service';
 import { PresenceService, type ReapedSocket } from '../presence/presence.service';
-import {
-  CallIdDto,
-  CallInviteDto,
-  PresenceSubscribeDto,
-  ReauthenticateDto,
-  SignalDto,
-} from './dto/signaling.dto';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
 import {
@@ -69,7 +56,6 @@ const registrations = new WeakMap<SignalingSocket, Promise<boolean>>();
   serveClient: false,
 })
 @UseGuards(SignalingGuard)
-@UsePipes(SignalingPayloadPipe)
 @UseFilters(SignalingAckFilter)
 export class SignalingGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
@@ -178,7 +164,8 @@ export class SignalingGateway
   @SubscribeMessage('presence:subscribe')
   async subscribePresence(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: PresenceSubscribeDto,
+    @MessageBody(new SignalingPayloadPipe('presence:subscribe'))
+    body: ClientPayload<'presence:subscribe'>,
   ): Promise<AckOk<{ online: string[] }>> {
     const watching = socket.data.watching;
     const fresh = [...new Set(body.userIds)].filter((id) => !watching.has(id));
@@ -195,7 +182,8 @@ export class SignalingGateway
   @SubscribeMessage('presence:unsubscribe')
   async unsubscribePresence(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: PresenceSubscribeDto,
+    @MessageBody(new SignalingPayloadPipe('presence:unsubscribe'))
+    body: ClientPayload<'presence:unsubscribe'>,
   ): Promise<AckOk> {
     for (const id of body.userIds) {
       if (socket.data.watching.delete(id)) await socket.leave(watchersRoom(id));
@@ -206,7 +194,7 @@ export class SignalingGateway
   @SubscribeMessage('call:invite')
   invite(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallInviteDto,
+    @MessageBody(new SignalingPayloadPipe('call:invite')) body: ClientPayload<'call:invite'>,
   ): Promise<AckOk<{ callId: string }>> {
     return this.calls
       .invite(identityOf(socket), body.to, body.video ?? true)
@@ -216,16 +204,16 @@ export class SignalingGateway
   @SubscribeMessage('call:accept')
   async accept(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:accept')) body: ClientPayload<'call:accept'>,
   ): Promise<AckOk> {
-    await this.calls.accept(identityOf(socket), body.callId);
+    await this.calls.accept(identityOf(socket), body.callId, body.hasOffer ?? true);
     return { ok: true };
   }
 
   @SubscribeMessage('call:decline')
   async decline(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:decline')) body: ClientPayload<'call:decline'>,
   ): Promise<AckOk> {
     await this.calls.decline(identityOf(socket), body.callId);
     return { ok: true };
@@ -234,7 +222,7 @@ export class SignalingGateway
   @SubscribeMessage('call:hangup')
   async hangup(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:hangup')) body: ClientPayload<'call:hangup'>,
   ): Promise<AckOk> {
     await this.calls.hangup(identityOf(socket), body.callId);
     return { ok: true };
@@ -243,7 +231,7 @@ export class SignalingGateway
   @SubscribeMessage('signal')
   async signal(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: SignalDto,
+    @MessageBody(new SignalingPayloadPipe('signal')) body: ClientPayload<'signal'>,
   ): Promise<AckOk> {
     await this.calls.signal(identityOf(socket), body);
     return { ok: true };
@@ -252,7 +240,7 @@ export class SignalingGateway
   @SubscribeMessage('call:rejoin')
   async rejoin(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: CallIdDto,
+    @MessageBody(new SignalingPayloadPipe('call:rejoin')) body: ClientPayload<'call:rejoin'>,
   ): Promise<AckOk> {
     await this.calls.rejoin(identityOf(socket), body.callId);
     return { ok: true };
@@ -261,7 +249,7 @@ export class SignalingGateway
   @SubscribeMessage('auth:refresh')
   async reauthenticate(
     @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody() body: ReauthenticateDto,
+    @MessageBody(new SignalingPayloadPipe('auth:refresh')) body: ClientPayload<'auth:refresh'>,
   ): Promise<AckOk<{ expiresAt: string }>> {
     // A refused token answers the ack with its code (unauthorized / token_expired).
     const claims = await this.tokens.verify(body.token);

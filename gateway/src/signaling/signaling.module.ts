@@ -12,7 +12,6 @@ import { SignalingAckFilter } from './signaling-ack.filter';
 import { SignalingEmitter } from './signaling-emitter';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingGuard } from './signaling.guard';
-import { SignalingPayloadPipe } from './signaling-payload.pipe';
 
 /**
  * The socket transport, and the place the call domain meets it: CallService (calls/) is
@@ -29,7 +28,6 @@ import { SignalingPayloadPipe } from './signaling-payload.pipe';
     { provide: CALL_SESSION_STORE, useClass: RedisCallSessionStore },
     SessionTimers,
     SignalingGuard,
-    SignalingPayloadPipe,
     SignalingAckFilter,
   ],
 })

@@ -51,7 +51,11 @@ interface Harness {
   timeouts: string[];
 }
 
-function harness(): Harness {
+function harness(
+  role: 'caller' | 'callee' = 'caller',
+  callId: string | null = 'c1',
+): Harness & { sent: unknown[] } {
+  const sent: unknown[] = [];
   const peers: FakeRtcPeer[] = [];
   const tracks = [new FakeTrack('audio'), new FakeTrack('video')];
   const media = deferred<{ stream: MediaStream | null; problem: string | null }>();
@@ -65,20 +69,22 @@ function harness(): Harness {
   };
   const options: ActiveCallOptions = {
     peer: bob,
-    role: 'caller',
+    role,
+    video: true,
     devices,
     iceServers: () => ice.promise,
+    freshIceServers: () => ice.promise,
     relayOnly: () => false,
     createPeerConnection: (c) => {
       const pc = new FakeRtcPeer(c);
       peers.push(pc);
       return pc as unknown as RTCPeerConnection;
     },
-    sendSignal: () => undefined,
+    sendSignal: (callId, message) => sent.push({ callId, ...message }),
     onConnectionState: () => undefined,
     onMediaTimeout: (detail) => timeouts.push(detail),
   };
-  return { call: new ActiveCall('c1', options), peers, tracks, media, ice, timeouts };
+  return { call: new ActiveCall(callId, options), peers, tracks, media, ice, timeouts, sent };
 }
 
 function giveMedia(h: Harness): void {
@@ -109,16 +115,24 @@ const PHASES: Record<string, (h: Harness) => Promise<void>> = {
     void h.call.connect();
     await flush();
   },
+  'ringing, connection prepared': async (h) => {
+    h.call.ring();
+    giveMedia(h);
+    h.ice.resolve([]);
+    await h.call.connect();
+  },
   connected: async (h) => {
     giveMedia(h);
     h.ice.resolve([]);
     await h.call.connect();
+    await h.call.answer();
     h.peers[0]!.become('connected');
   },
   reconnecting: async (h) => {
     giveMedia(h);
     h.ice.resolve([]);
     await h.call.connect();
+    await h.call.answer();
     h.peers[0]!.become('connected');
     h.peers[0]!.become('disconnected');
     h.call.armMediaTimer('lost');
@@ -187,6 +201,128 @@ describe('ActiveCall', () => {
         expect(h.call.remoteStream()).toBeNull();
         expect(jest.getTimerCount()).toBe(0);
         expect(document.title).toBe('Callgate');
+      },
+    );
+  });
+
+  describe('ringing (pre-negotiation)', () => {
+    const offer = { type: 'offer', sdp: 'remote-offer' } as const;
+    const candidate = { candidate: 'candidate:1 1 udp 1 192.0.2.1 3478 typ relay' };
+
+    async function ringingCallee() {
+      const h = harness('callee');
+      h.call.ring();
+      giveMedia(h);
+      h.ice.resolve([]);
+      await h.call.connect();
+      await h.call.handleSignal({ description: offer });
+      await h.call.handleSignal({ candidate });
+      return h;
+    }
+
+    it('callee before Accept: camera and connection ready, offer applied, nothing sent, no media timer', async () => {
+      const h = await ringingCallee();
+      const pc = h.peers[0]!;
+      expect(pc.configuration.iceCandidatePoolSize).toBe(1);
+      expect(pc.addedTracks).toEqual(h.tracks);
+      expect(pc.remoteDescription).toEqual(offer);
+      expect(pc.localDescription).toBeNull();
+      expect(pc.candidates).toEqual([]);
+      // A candidate gathered anyway (it is not, before the answer) would be held too.
+      pc.dispatchEvent(
+        Object.assign(new Event('icecandidate'), {
+          candidate: {
+            candidate: 'candidate:2 1 udp 1 198.51.100.7 5000 typ relay',
+            sdpMid: '0',
+            sdpMLineIndex: 0,
+            usernameFragment: 'u',
+          },
+        }),
+      );
+      expect(h.sent).toEqual([]);
+      expect(await h.call.readyToAnswer()).toBe(true);
+      jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+      expect(h.timeouts).toEqual([]);
+      h.call.close('hangup');
+    });
+
+    it('callee after Accept: the held candidate, then the answer, and the caller candidates reach ICE', async () => {
+      const h = await ringingCallee();
+      const pc = h.peers[0]!;
+      pc.dispatchEvent(
+        Object.assign(new Event('icecandidate'), {
+          candidate: {
+            candidate: 'candidate:2 1 udp 1 198.51.100.7 5000 typ relay',
+            sdpMid: '0',
+            sdpMLineIndex: 0,
+            usernameFragment: 'u',
+          },
+        }),
+      );
+      await h.call.answer();
+      expect(h.sent).toEqual([
+        {
+          callId: 'c1',
+          candidate: {
+            candidate: 'candidate:2 1 udp 1 198.51.100.7 5000 typ relay',
+            sdpMid: '0',
+            sdpMLineIndex: 0,
+            usernameFragment: 'u',
+          },
+        },
+        { callId: 'c1', description: { type: 'answer', sdp: 'answer' } },
+      ]);
+      expect(pc.candidates).toEqual([candidate]);
+      // Later messages take the regular negotiation.
+      await h.call.handleSignal({ candidate });
+      expect(pc.candidates).toHaveLength(2);
+      jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+      expect(h.timeouts).toHaveLength(1);
+      h.call.close('hangup');
+    });
+
+    it('callee accepting before the offer arrived says so; the late offer is answered normally', async () => {
+      const h = harness('callee');
+      giveMedia(h);
+      h.ice.resolve([]);
+      await h.call.connect();
+      expect(await h.call.readyToAnswer()).toBe(false);
+      await h.call.answer();
+      await h.call.handleSignal({ description: offer });
+      expect(h.sent).toEqual([{ callId: 'c1', description: { type: 'answer', sdp: 'answer' } }]);
+      h.call.close('hangup');
+    });
+
+    it('caller: the offer waits for the call id, and is sent again when the callee tab missed it', async () => {
+      const h = harness('caller', null);
+      const call = h.call;
+      giveMedia(h);
+      h.ice.resolve([]);
+      await call.connect();
+      const pc = h.peers[0]!;
+      expect(pc.configuration.iceCandidatePoolSize).toBeUndefined();
+      pc.dispatchEvent(new Event('negotiationneeded'));
+      await flush();
+      expect(pc.localDescription).toEqual({ type: 'offer', sdp: 'offer' });
+      expect(h.sent).toEqual([]);
+      call.attach('c7');
+      expect(h.sent).toEqual([{ callId: 'c7', description: { type: 'offer', sdp: 'offer' } }]);
+      await call.answer(true);
+      expect(h.sent).toHaveLength(2);
+      expect(h.sent[1]).toEqual(h.sent[0]);
+      call.close('hangup');
+    });
+
+    it.each(END_REASONS)(
+      'a prepared callee closed with %s releases camera, connection and held signals',
+      async (reason) => {
+        const h = await ringingCallee();
+        h.call.close(reason);
+        await h.call.answer();
+        expect(h.peers[0]!.closed).toBe(true);
+        expect(h.tracks.map((t) => t.readyState)).toEqual(['ended', 'ended']);
+        expect(h.sent).toEqual([]);
+        expect(jest.getTimerCount()).toBe(0);
       },
     );
   });

@@ -1,6 +1,6 @@
 import { signal } from '@angular/core';
 import type { CallRole, UserSummary } from '@callgate/protocol';
-import type { Subscription } from 'rxjs';
+import { type Subscription, filter } from 'rxjs';
 
 import type { EndReason } from './call-state';
 import { IncomingCallAlert } from './incoming-call-alert';
@@ -8,6 +8,7 @@ import { LocalMedia, type MediaDeviceSource, type ReplaceTrack } from './local-m
 import { PeerChannel } from './peer-channel';
 import { PeerSession } from './peer-session';
 import type { NegotiationMessage } from './perfect-negotiation';
+import { HeldSignals, RingingNegotiation } from './ringing-negotiation';
 import { STATS_HISTORY, type StatsSample } from './stats';
 import { sampleStats } from './stats-sampler';
 
@@ -28,8 +29,10 @@ export interface ActiveCallOptions {
   /** `false` for a voice call: no camera until the person turns it on. */
   video: boolean;
   devices: MediaDeviceSource;
-  /** Fresh TURN credentials (fetched before the connection and before every ICE restart). */
+  /** TURN credentials for the connection: the pushed ones while valid, else fetched. */
   iceServers: () => Promise<RTCIceServer[]>;
+  /** Fresh TURN credentials, fetched before every ICE restart. */
+  freshIceServers: () => Promise<RTCIceServer[]>;
   /** Whether Relay only is on; read when the connection is created. */
   relayOnly: () => boolean;
   createPeerConnection: (configuration: RTCConfiguration) => RTCPeerConnection;
@@ -46,8 +49,14 @@ export interface ActiveCallOptions {
 /**
  * Everything one call holds on this device: the ring, local media, the peer connection,
  * the data channel, stats sampling and the media timer. It exists from the invite (or the
- * incoming ring) on, so a call can prepare media and a connection before it is answered,
- * and {@link close} is the one place all of it is released, whatever the call reached.
+ * incoming ring) on, and {@link close} is the one place all of it is released, whatever
+ * the call reached.
+ *
+ * Pre-negotiation: the connection is created while the call rings. The caller's offer
+ * and candidates wait in {@link HeldSignals} only until the invite has an id; the
+ * callee applies that offer and gathers its pooled candidates, but its answer, its
+ * candidates and the caller's candidates wait for {@link answer} (see
+ * {@link RingingNegotiation}): before Accept nothing of the callee leaves the device.
  */
 export class ActiveCall {
   readonly media: LocalMedia;
@@ -65,6 +74,16 @@ export class ActiveCall {
   private subscriptions: Subscription[] = [];
   private mediaTimer: ReturnType<typeof setTimeout> | null = null;
   private closedWith: EndReason | null = null;
+  private connecting: Promise<boolean> | null = null;
+  /** Outgoing negotiation: held until the call id (caller) or the Accept (callee). */
+  private readonly outgoing = new HeldSignals((message) => {
+    if (this.id !== null && !this.closed) this.options.sendSignal(this.id, message);
+  });
+  /** The callee's negotiation while it rings; `null` once answered. */
+  private ringing: RingingNegotiation | null = null;
+  private answered = false;
+  /** Incoming signals and the answer run one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
   /** While set, signals are dropped: they belong to a connection that no longer exists. */
   private holdingSignals = false;
 
@@ -121,9 +140,10 @@ export class ActiveCall {
     this.holdingSignals = false;
   }
 
-  /** Records the id the gateway gave the invite. */
+  /** Records the id the gateway gave the invite; the caller's offer may leave now. */
   attach(callId: string): void {
     this.id ??= callId;
+    if (this.options.role === 'caller') this.outgoing.open();
   }
 
   /** Rings (tone, title, notification) until answered or closed. */
@@ -142,29 +162,42 @@ export class ActiveCall {
   }
 
   /**
-   * Creates the peer connection with fresh TURN credentials and this call's media, starts
-   * stats and the media timer. Resolves `false` when the call was closed meanwhile; rejects
-   * when the credentials could not be fetched.
+   * Creates the peer connection (once) with TURN credentials and this call's media, and
+   * starts stats. Called while ringing on both sides, and again at the answer in case that
+   * failed. Resolves `false` when the call was closed meanwhile or the connection already
+   * exists; rejects when the credentials could not be fetched (a later call retries).
    */
-  async connect(): Promise<boolean> {
+  connect(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (this.connecting !== null) return this.connecting.then(() => false);
+    this.connecting = this.createConnection().catch((error: unknown) => {
+      this.connecting = null;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private async createConnection(): Promise<boolean> {
     if (this.closed) return false;
     const [iceServers, localStream] = await Promise.all([
       this.options.iceServers(),
       this.media.open(),
     ]);
-    if (this.closed || this.id === null || this.session) {
-      return false;
-    }
-    const callId = this.id;
+    if (this.closed || this.session) return false;
+    const callee = this.options.role === 'callee';
+    const send = (message: NegotiationMessage) => this.outgoing.send(message);
     const session = new PeerSession({
       iceServers,
       relayOnly: this.options.relayOnly(),
-      polite: this.options.role === 'callee',
+      polite: callee,
+      // Only worth it before the answer: afterwards gathering starts at once anyway.
+      candidatePoolSize: callee && !this.answered ? 1 : 0,
       localStream,
-      send: (message) => this.options.sendSignal(callId, message),
-      freshIceServers: this.options.iceServers,
+      send,
+      freshIceServers: this.options.freshIceServers,
       createPeerConnection: this.options.createPeerConnection,
     });
+    if (callee && !this.answered) this.ringing = new RingingNegotiation(session.pc, send);
     this.session = session;
     this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
       negotiated: true,
@@ -178,14 +211,48 @@ export class ActiveCall {
         this.remoteStream.set(new MediaStream(session.remoteStream.getTracks())),
       ),
       session.connectionState$.subscribe((s) => this.options.onConnectionState(s)),
-      sampleStats(() => session.getStats()).subscribe((sample) => {
+      // An extra sample the moment media can flow: the badge names the path at once.
+      sampleStats(
+        () => session.getStats(),
+        undefined,
+        undefined,
+        session.connectionState$.pipe(filter((s) => s === 'connected')),
+      ).subscribe((sample) => {
         this.stats.set(sample);
         this.statsHistory.update((h) => [...h, sample].slice(-STATS_HISTORY));
       }),
     );
-    this.armMediaTimer('No network path to the other person was found in time.');
     this.sessionReady.resolve(session);
     return true;
+  }
+
+  /**
+   * Callee, on Accept: waits until the connection exists and what arrived is applied, and
+   * says whether the caller's offer is among it (else the caller is asked to resend it).
+   */
+  async readyToAnswer(): Promise<boolean> {
+    // Outside the queue: a queued signal may be waiting for this very connection.
+    await this.connect().catch(() => false);
+    return this.serially(() => Promise.resolve(this.ringing?.hasOffer ?? false));
+  }
+
+  /**
+   * The call was answered. Callee: its answer and candidates may leave now, and ICE gets
+   * the caller's candidates. Caller: `resendOffer` when the accepting tab missed what was
+   * sent while it rang. Both: the media timer starts.
+   */
+  answer(resendOffer = false): Promise<void> {
+    this.answered = true;
+    return this.serially(async () => {
+      if (this.closed) return;
+      this.outgoing.open();
+      if (resendOffer) this.outgoing.replay();
+      this.outgoing.settle();
+      const ringing = this.ringing;
+      this.ringing = null;
+      this.armMediaTimer('No network path to the other person was found in time.');
+      await ringing?.accept();
+    });
   }
 
   /**
@@ -200,9 +267,19 @@ export class ActiveCall {
   }
 
   /** Applies one negotiation message; one that arrives before {@link connect} waits for it. */
-  async handleSignal(message: NegotiationMessage): Promise<void> {
-    const session = await this.sessionReady.promise;
-    if (session && !this.closed) await session.handle(message);
+  handleSignal(message: NegotiationMessage): Promise<void> {
+    return this.serially(async () => {
+      const session = await this.sessionReady.promise;
+      if (!session || this.closed) return;
+      if (this.ringing && (await this.ringing.receive(message))) return;
+      await session.handle(message);
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   getStats(): Promise<RTCStatsReport> | null {
@@ -267,6 +344,7 @@ export class ActiveCall {
     if (this.closed) return;
     this.closedWith = reason;
     this.alert.stop();
+    this.outgoing.close();
     this.closeConnection();
     this.media.release();
   }
@@ -280,6 +358,10 @@ export class ActiveCall {
     this.clearMediaTimer();
     this.subscriptions.forEach((s) => s.unsubscribe());
     this.subscriptions = [];
+    // A fresh connection (reconnect) is created and gathered anew, never the old one.
+    this.connecting = null;
+    this.ringing?.close();
+    this.ringing = null;
     this.channel.close();
     this.dataChannel?.close();
     this.dataChannel = null;

@@ -30,7 +30,10 @@ describe('CallService resume and rejoin after a reconnect or reload', () => {
         { provide: SignalingClient, useValue: signaling },
         {
           provide: TurnCredentialsService,
-          useValue: { iceServers: jest.fn(() => Promise.resolve([])) },
+          useValue: {
+            iceServers: jest.fn(() => Promise.resolve([])),
+            ready: jest.fn(() => Promise.resolve([])),
+          },
         },
         {
           provide: MediaDevicesService,

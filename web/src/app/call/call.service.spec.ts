@@ -35,7 +35,10 @@ describe('CallService', () => {
         { provide: SignalingClient, useValue: signaling },
         {
           provide: TurnCredentialsService,
-          useValue: { iceServers: jest.fn(() => Promise.resolve(iceServers)) },
+          useValue: {
+            iceServers: jest.fn(() => Promise.resolve(iceServers)),
+            ready: jest.fn(() => Promise.resolve(iceServers)),
+          },
         },
         {
           provide: MediaDevicesService,
@@ -66,7 +69,8 @@ describe('CallService', () => {
     await calls.call(bob);
     signaling.push('call:ended', { callId: 'c1', reason: 'busy' });
     expect(state()).toMatchObject({ name: 'ended', reason: 'busy', byMe: false, role: 'caller' });
-    expect(peers).toHaveLength(0);
+    // The connection prepared with the invite is closed with it.
+    expect(peers.every((pc) => pc.closed)).toBe(true);
   });
 
   it("ends as failed with the gateway's sentence when it refuses the invite", async () => {
@@ -81,7 +85,8 @@ describe('CallService', () => {
       byMe: false,
       detail: 'That person is not online right now.',
     });
-    expect(peers).toHaveLength(0);
+    // The connection prepared with the invite is closed with it.
+    expect(peers.every((pc) => pc.closed)).toBe(true);
   });
 
   it('rings with the call id from the ack, and ends as declined when the callee declines', async () => {
@@ -159,7 +164,7 @@ describe('CallService', () => {
     });
     await accepting;
     await flush();
-    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2' }]);
+    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2', hasOffer: true }]);
     const pc = peers[0]!;
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
     expect(pc.candidates).toHaveLength(1);
@@ -170,6 +175,71 @@ describe('CallService', () => {
     calls.hangup();
     expect(signaling.events('call:hangup')).toEqual([{ callId: 'c2' }]);
     expect(pc.closed).toBe(true);
+  });
+
+  it('callee: prepares while ringing but sends nothing before Accept', async () => {
+    signaling.push('call:incoming', { callId: 'c4', from: bob });
+    signaling.push('signal', {
+      callId: 'c4',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'remote-offer' },
+    });
+    await flush();
+    expect(peers).toHaveLength(1);
+    const pc = peers[0]!;
+    expect(pc.configuration.iceCandidatePoolSize).toBe(1);
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
+    expect(pc.localDescription).toBeNull();
+    expect(signaling.events('signal')).toEqual([]);
+    await calls.accept();
+    await flush();
+    expect(signaling.events('call:accept')).toEqual([{ callId: 'c4', hasOffer: true }]);
+    expect(signaling.events('signal')).toEqual([
+      { callId: 'c4', description: { type: 'answer', sdp: 'answer' } },
+    ]);
+    // The prepared connection is the call's connection: none other was made.
+    expect(peers).toHaveLength(1);
+  });
+
+  it.each(['cancelled', 'timeout', 'answered_elsewhere'] as const)(
+    'callee: a ring that ends as %s closes the prepared connection',
+    async (reason) => {
+      signaling.push('call:incoming', { callId: 'c5', from: bob });
+      await flush();
+      expect(peers).toHaveLength(1);
+      signaling.push('call:ended', { callId: 'c5', reason });
+      expect(state()).toMatchObject({ name: 'ended', reason });
+      expect(peers[0]!.closed).toBe(true);
+      expect(signaling.events('signal')).toEqual([]);
+    },
+  );
+
+  it('callee: declining closes the prepared connection', async () => {
+    signaling.push('call:incoming', { callId: 'c6', from: bob });
+    await flush();
+    calls.decline();
+    expect(peers[0]!.closed).toBe(true);
+    expect(signaling.events('call:decline')).toEqual([{ callId: 'c6' }]);
+  });
+
+  it('caller: offers while ringing once the invite has an id, and resends when asked', async () => {
+    let release: (ack: unknown) => void = () => undefined;
+    signaling.answers.set('call:invite', () => new Promise((resolve) => (release = resolve)));
+    const placing = calls.call(bob);
+    await flush();
+    expect(peers).toHaveLength(1);
+    const pc = peers[0]!;
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    await flush();
+    expect(signaling.events('signal')).toEqual([]);
+    release({ ok: true, callId: 'c8' });
+    await placing;
+    const offer = { callId: 'c8', description: { type: 'offer', sdp: 'offer' } };
+    expect(signaling.events('signal')).toEqual([offer]);
+    signaling.push('call:accepted', { callId: 'c8', role: 'caller', resendOffer: true });
+    await flush();
+    expect(signaling.events('signal')).toEqual([offer, offer]);
+    expect(peers).toHaveLength(1);
   });
 
   it('uses iceTransportPolicy "relay" when Relay only is on', async () => {

@@ -51,7 +51,9 @@ export class CallService extends CurrentCall {
   constructor() {
     super();
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
-    this.signaling.on('call:accepted').subscribe((p) => void this.onAccepted(p.callId));
+    this.signaling
+      .on('call:accepted')
+      .subscribe((p) => void this.onAccepted(p.callId, p.resendOffer === true));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('call:peer-rejoined').subscribe((p) => void this.onPeerRejoined(p.callId));
@@ -70,7 +72,8 @@ export class CallService extends CurrentCall {
     const video = options.video ?? true;
     const call = this.begin(null, peer, 'caller', video);
     this.machine.setState({ name: 'outgoing', callId: null, peer });
-    void call.openMedia();
+    // Camera, connection and offer while the invite is on its way and while it rings.
+    this.prepare(call);
     let ack;
     try {
       ack = await this.signaling.request('call:invite', { to: peer.id, video });
@@ -99,14 +102,18 @@ export class CallService extends CurrentCall {
       peer: state.peer,
       role: 'callee',
     });
-    void call.openMedia();
+    // The connection was prepared while ringing; the gateway is told whether the caller's
+    // offer reached this tab, so the caller resends it when it did not.
+    const hasOffer = await call.readyToAnswer();
+    if (call.closed) return;
     try {
-      await this.signaling.request('call:accept', { callId: state.callId });
+      await this.signaling.request('call:accept', { callId: state.callId, hasOffer });
     } catch (error) {
       this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
     }
     await this.connect(call);
+    await call.answer();
   }
 
   decline(): void {
@@ -181,7 +188,8 @@ export class CallService extends CurrentCall {
       role,
       video,
       devices: this.devices,
-      iceServers: () => this.turn.iceServers(),
+      iceServers: () => this.turn.ready(),
+      freshIceServers: () => this.turn.iceServers(),
       relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
       sendSignal: (id, message) => this.relay.send(id, message),
@@ -199,15 +207,29 @@ export class CallService extends CurrentCall {
     const call = this.begin(incoming.callId, incoming.from, 'callee', incoming.video !== false);
     if (this.machine.setState({ name: 'incoming', callId: incoming.callId, peer: incoming.from })) {
       call.ring();
+      // Camera preview and a connection holding the caller's offer while it rings; the
+      // answer waits for Accept.
+      this.prepare(call);
     }
   }
 
-  private async onAccepted(callId: string): Promise<void> {
+  private async onAccepted(callId: string, resendOffer: boolean): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
     if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
     this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
     await this.connect(call);
+    await call.answer(resendOffer);
+  }
+
+  /** Creates the call's connection ahead of the answer; a failure is retried at the answer. */
+  private prepare(call: ActiveCall): void {
+    call.connect().catch((error: unknown) => {
+      console.warn(
+        '[call] could not prepare the connection while ringing; retrying on answer',
+        error,
+      );
+    });
   }
 
   private onEnded(ended: CallEnded): void {

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Subject } from 'rxjs';
 
 import type { StatsSample } from './stats';
 import { sampleStats } from './stats-sampler';
@@ -47,6 +48,26 @@ describe('sampleStats', () => {
     await jest.advanceTimersByTimeAsync(4000);
     expect(calls).toBe(3);
     expect(samples).toHaveLength(2);
+    sub.unsubscribe();
+  });
+  it('takes an extra sample at once when refresh emits, not at the next tick', async () => {
+    jest.useFakeTimers();
+    let clock = 0;
+    const refresh = new Subject<void>();
+    const samples: StatsSample[] = [];
+    const sub = sampleStats(growingReport(1000), 2000, () => clock, refresh).subscribe((s) =>
+      samples.push(s),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(samples).toHaveLength(1);
+    clock = 300;
+    refresh.next();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(samples).toHaveLength(2);
+    // The delta covers the 300 ms since the previous sample.
+    expect(samples[1]!.outBitrate).toBe((1000 * 8) / 0.3);
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(samples).toHaveLength(3);
     sub.unsubscribe();
   });
 });

@@ -31,6 +31,18 @@ export class TurnCredentialsService {
     });
   }
 
+  /**
+   * ICE servers for a connection created while a call rings: the ones the gateway pushed
+   * on the socket while they stay valid (no round trip on the way to ringing), else fresh.
+   */
+  async ready(): Promise<RTCIceServer[]> {
+    const latest = this.latest;
+    if (latest && Date.parse(latest.expiresAt) - Date.now() > EXPIRY_MARGIN_MS) {
+      return toRtcIceServers(latest);
+    }
+    return this.iceServers();
+  }
+
   /** ICE servers for a new connection: fresh if possible, else the last pushed ones still valid. */
   async iceServers(): Promise<RTCIceServer[]> {
     try {

@@ -1,0 +1,111 @@
+import type { NegotiationMessage } from './perfect-negotiation';
+import { HeldSignals, RingingNegotiation } from './ringing-negotiation';
+import { FakeRtcPeer } from './testing/fake-rtc';
+
+const offer = { type: 'offer', sdp: 'offer-sdp' } as const;
+const candidate = { candidate: 'candidate:1 1 udp 1 192.0.2.1 3478 typ relay', sdpMid: '0' };
+
+describe('HeldSignals', () => {
+  it('holds messages until opened, then sends them in order, then passes them through', () => {
+    const out: NegotiationMessage[] = [];
+    const gate = new HeldSignals((m) => out.push(m));
+    gate.send({ description: offer });
+    gate.send({ candidate });
+    expect(out).toEqual([]);
+    expect(gate.waiting).toBe(2);
+    gate.open();
+    expect(out).toEqual([{ description: offer }, { candidate }]);
+    gate.send({ candidate: null });
+    expect(out).toHaveLength(3);
+    expect(gate.isOpen).toBe(true);
+  });
+
+  it('replays what left before settle, and nothing after close', () => {
+    const out: NegotiationMessage[] = [];
+    const gate = new HeldSignals((m) => out.push(m));
+    gate.send({ description: offer });
+    gate.open();
+    gate.send({ candidate });
+    gate.replay();
+    expect(out).toEqual([
+      { description: offer },
+      { candidate },
+      { description: offer },
+      { candidate },
+    ]);
+    gate.settle();
+    out.length = 0;
+    gate.replay();
+    expect(out).toEqual([]);
+    gate.close();
+    gate.send({ candidate });
+    gate.open();
+    expect(out).toEqual([]);
+  });
+
+  it('drops what it holds when closed before opening (declined, cancelled, timed out)', () => {
+    const out: NegotiationMessage[] = [];
+    const gate = new HeldSignals((m) => out.push(m));
+    gate.send({ description: offer });
+    gate.close();
+    gate.open();
+    expect(out).toEqual([]);
+    expect(gate.isOpen).toBe(false);
+  });
+});
+
+describe('RingingNegotiation (the callee while it rings)', () => {
+  function setup() {
+    const pc = new FakeRtcPeer({});
+    const sent: NegotiationMessage[] = [];
+    const ringing = new RingingNegotiation(pc, (m) => sent.push(m));
+    return { pc, sent, ringing };
+  }
+
+  it('applies the offer before Accept but creates no answer and hands ICE no candidate', async () => {
+    const { pc, sent, ringing } = setup();
+    expect(await ringing.receive({ description: offer })).toBe(true);
+    expect(await ringing.receive({ candidate })).toBe(true);
+    expect(pc.remoteDescription).toEqual(offer);
+    expect(pc.signalingState).toBe('have-remote-offer');
+    expect(pc.localDescription).toBeNull();
+    expect(pc.candidates).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(ringing.hasOffer).toBe(true);
+    expect(ringing.heldCandidateCount).toBe(1);
+  });
+
+  it('on Accept sends the answer, then gives ICE the held candidates; later messages are not its own', async () => {
+    const { pc, sent, ringing } = setup();
+    await ringing.receive({ description: offer });
+    await ringing.receive({ candidate });
+    await ringing.accept();
+    expect(ringing.phase).toBe('accepted');
+    expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer' } }]);
+    expect(pc.signalingState).toBe('stable');
+    expect(pc.candidates).toEqual([candidate]);
+    expect(ringing.heldCandidateCount).toBe(0);
+    expect(await ringing.receive({ candidate })).toBe(false);
+    await ringing.accept();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('accepting without an offer sends nothing (the caller is asked to resend it)', async () => {
+    const { pc, sent, ringing } = setup();
+    await ringing.accept();
+    expect(ringing.hasOffer).toBe(false);
+    expect(sent).toEqual([]);
+    expect(pc.localDescription).toBeNull();
+  });
+
+  it('after close it swallows messages and never answers', async () => {
+    const { pc, sent, ringing } = setup();
+    await ringing.receive({ candidate });
+    ringing.close();
+    expect(await ringing.receive({ description: offer })).toBe(true);
+    await ringing.accept();
+    expect(pc.remoteDescription).toBeNull();
+    expect(sent).toEqual([]);
+    expect(ringing.heldCandidateCount).toBe(0);
+  });
+});
