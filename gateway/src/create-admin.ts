@@ -35,8 +35,11 @@ async function main(): Promise<void> {
       `${created ? 'Created admin' : 'Made admin'} ${user.username} (${user.id}).\n`,
     );
   } finally {
-    await app.close();
+    // The app's Redis connections and replica timers may keep the event loop alive for a
+    // while after close; a one-shot command must not wait for them (it hung the e2e suite).
+    await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
   }
+  process.exit(0);
 }
 
 async function prompt(question: string): Promise<string> {
