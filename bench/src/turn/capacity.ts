@@ -43,11 +43,15 @@ export interface SweepResult {
   accounts: number;
 }
 
-export function measureCapacity(accounts: number, perAccount: number): CapacityResult {
-  const secret = compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
+/** The relay's current shared secret (the first of a rotation list). */
+function turnSecret(): string {
+  return compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
     .trim()
     .split(',')[0]!;
-  const name = `callgate-bench-uclient-${process.pid}`;
+}
+
+/** A host-network container with coturn's clients, idle for up to 15 min; returns its name. */
+function startClientContainer(name: string): string {
   execFileSync('docker', [
     'run',
     '-d',
@@ -61,6 +65,12 @@ export function measureCapacity(accounts: number, perAccount: number): CapacityR
     CLIENT_IMAGE,
     '900',
   ]);
+  return name;
+}
+
+export function measureCapacity(accounts: number, perAccount: number): CapacityResult {
+  const secret = turnSecret();
+  const name = startClientContainer(`callgate-bench-uclient-${process.pid}`);
   try {
     const before = coturnRelaySockets();
     const started = Date.now();
@@ -119,23 +129,8 @@ export function measureCapacity(accounts: number, perAccount: number): CapacityR
  * 5 s each) until coturn refuses one or `limit` allocations are held.
  */
 export function sweepUntilRefusal(perAccount: number, batch: number, limit: number): SweepResult {
-  const secret = compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
-    .trim()
-    .split(',')[0]!;
-  const name = `callgate-bench-sweep-${process.pid}`;
-  execFileSync('docker', [
-    'run',
-    '-d',
-    '--rm',
-    '--name',
-    name,
-    '--network',
-    'host',
-    '--entrypoint',
-    'sleep',
-    CLIENT_IMAGE,
-    '900',
-  ]);
+  const secret = turnSecret();
+  const name = startClientContainer(`callgate-bench-sweep-${process.pid}`);
   try {
     const before = coturnRelaySockets();
     let accounts = 0;
