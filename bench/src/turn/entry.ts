@@ -35,7 +35,12 @@ export interface EntryFigures {
 }
 
 function compose(repoRoot: string, args: string[]): string {
-  return execFileSync('docker', ['compose', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  // Output is captured (an error carries it), not streamed into the bench's log.
+  return execFileSync('docker', ['compose', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The bench's admin, made (or re-made, new password) with the documented command. */
@@ -49,8 +54,14 @@ const wanted = (context: BenchmarkContext, step: (typeof ENTRY_STEPS)[number]): 
   context.steps === null || context.steps.includes(step);
 
 const carriesVideo = (c: CallResult): boolean => c.framesDecodedLast5s.every((f) => f > 0);
+/**
+ * Both sides send from a TURN/UDP allocation (getStats' local candidate and the badge). The
+ * remote end may show as `prflx`: the peer's relay address, learnt from its checks before
+ * its trickled candidate arrived.
+ */
 const onUdp = (c: CallResult): boolean =>
-  c.path === 'relay/udp ↔ relay/udp' && c.badges.every((b) => b === 'Relayed (TURN/UDP)');
+  c.paths.every((p) => p.startsWith('relay/udp ↔ ')) &&
+  c.badges.every((b) => b === 'Relayed (TURN/UDP)');
 
 function quotaRows(fullQuota: CapacityResult, afterQuota: CallResult | undefined): Row[] {
   return [
@@ -165,11 +176,11 @@ function callRows(calls: CallResult[], pairs: number): Row[] {
 
 function callTable(calls: CallResult[]): string {
   return [
-    '| call | mode | accept → first frame (ms) | path (caller, getStats) | badges | relay sockets added | held before | frames decoded in 5 s (caller/callee) |',
+    '| call | mode | accept → first frame (ms) | selected pair, getStats (caller / callee) | badges | relay sockets added | held before | frames decoded in 5 s (caller/callee) |',
     '| ---: | --- | ---: | --- | --- | ---: | ---: | --- |',
     ...calls.map(
       (c) =>
-        `| ${c.pair + 1} | ${c.relayOnly ? 'relay-only' : 'direct'} | ${c.acceptToFirstFrameMs} | ${c.path} | ${c.badges.join(' / ')} | ${c.relaySockets} | ${c.heldBefore} | ${c.framesDecodedLast5s.join(' / ')} |`,
+        `| ${c.pair + 1} | ${c.relayOnly ? 'relay-only' : 'direct'} | ${c.acceptToFirstFrameMs} | ${c.paths.join(' / ')} | ${c.badges.join(' / ')} | ${c.relaySockets} | ${c.heldBefore} | ${c.framesDecodedLast5s.join(' / ')} |`,
     ),
   ].join('\n');
 }
@@ -205,7 +216,8 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
       `Capacity run: ${capacity.held} allocations held ${capacity.fillSeconds.toFixed(1)} s after start, ${capacity.refused} refused.`,
     );
   }
-  const pairs = context.quick ? 2 : 6;
+  // BENCH_TURN_CALLS: more pairs, to find what the machine holds (the acceptance is 6).
+  const pairs = context.quick ? 2 : Number(process.env['BENCH_TURN_CALLS'] ?? 6);
   let calls: CallResult[] = [];
   if (wanted(context, 'calls')) {
     // Placed while the allocations above are still held (uclient does not release them;

@@ -20,8 +20,8 @@ export interface CallResult {
   relayOnly: boolean;
   acceptToFirstFrameMs: number;
   badges: [string, string];
-  /** `relay/udp ↔ relay/udp` etc., caller side. */
-  path: string;
+  /** Selected pair from getStats(), `local ↔ remote` (`relay/udp ↔ relay/udp`), per side. */
+  paths: [string, string];
   /** Relay sockets coturn gained for this call. */
   relaySockets: number;
   /** Relay sockets coturn held (for anyone) when this call was placed. */
@@ -216,21 +216,24 @@ async function placeCall(
   await accept.click();
   await Promise.all([firstFrame(caller, 60_000), firstFrame(callee, 60_000)]);
   const connectedMs = Date.now() - acceptedAt;
-  // The badge follows the app's 2-s stats sample; gathering has finished by then too.
+  // The badge follows the app's 2-s stats sample; then a second more for late gathering
+  // (TURN/TLS allocations come last) before the relay sockets are counted.
   const badges: [string, string] = [await badge(caller), await badge(callee)];
-  const path = await stats(caller);
+  await caller.waitForTimeout(1000);
+  const describe = (s: InPageStats): string => `${s.local ?? '?'} ↔ ${s.remote ?? '?'}`;
+  const paths: [string, string] = [describe(await stats(caller)), describe(await stats(callee))];
   const result: CallResult = {
     pair,
     relayOnly,
     acceptToFirstFrameMs: connectedMs,
     badges,
-    path: `${path.local ?? '?'} ↔ ${path.remote ?? '?'}`,
+    paths,
     relaySockets: coturnRelaySockets() - before,
     heldBefore: before,
     framesDecodedLast5s: [0, 0],
   };
   console.log(
-    `${relayOnly ? 'relay-only' : 'direct'} call ${pair + 1}: ${connectedMs} ms, ${badges.join(' / ')}, ${result.path}, +${result.relaySockets} relay sockets (${before} held before)`,
+    `${relayOnly ? 'relay-only' : 'direct'} call ${pair + 1}: ${connectedMs} ms, ${badges.join(' / ')}, ${paths.join(' / ')}, +${result.relaySockets} relay sockets (${before} held before)`,
   );
   return { result, pages: [caller, callee] };
 }
@@ -246,7 +249,8 @@ async function framesOver5s(pages: [Page, Page][]): Promise<[number, number][]> 
   ]);
 }
 
-async function hangUpAll(pages: [Page, Page][]): Promise<void> {
+/** Hangs up every call, closes the profiles, and waits (≤ 15 s) until coturn is back to `floor`. */
+async function hangUpAll(pages: [Page, Page][], floor: number): Promise<void> {
   for (const [caller] of pages) {
     await caller
       .getByRole('button', { name: 'Hang up' })
@@ -255,6 +259,10 @@ async function hangUpAll(pages: [Page, Page][]): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (const pair of pages) for (const page of pair) await page.context().close();
+  const deadline = Date.now() + 15_000;
+  while (coturnRelaySockets() > floor && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Runs the plan's direct calls one by one, then its relay-only calls together. */
@@ -267,11 +275,13 @@ export async function runCalls(plan: CallPlan): Promise<CallResult[]> {
   const results: CallResult[] = [];
   try {
     for (let pair = 0; pair < plan.directCalls; pair++) {
+      const floor = coturnRelaySockets();
       const call = await placeCall(browser, plan, pair, false, suffix);
       call.result.framesDecodedLast5s = (await framesOver5s([call.pages]))[0]!;
       results.push(call.result);
-      await hangUpAll([call.pages]);
+      await hangUpAll([call.pages], floor);
     }
+    const floor = coturnRelaySockets();
     const pages: [Page, Page][] = [];
     const relayed: CallResult[] = [];
     for (let pair = 0; pair < plan.relayPairs; pair++) {
@@ -283,7 +293,7 @@ export async function runCalls(plan: CallPlan): Promise<CallResult[]> {
     const frames = await framesOver5s(pages);
     relayed.forEach((result, i) => (result.framesDecodedLast5s = frames[i]!));
     results.push(...relayed);
-    await hangUpAll(pages);
+    await hangUpAll(pages, floor);
   } finally {
     await browser.close();
   }
