@@ -3,18 +3,21 @@
  * browsers use: coturn's host listener on 127.0.0.1:3478, from a load-generator container on
  * the host network (coturn's own turnutils_uclient).
  *
- *   node bench/src/turn/capacity.ts [accounts=100] [allocationsPerAccount=10]
+ *   node bench/src/turn/capacity.ts [accounts=100] [asked=10] [quota]
  *
  * Each account gets a credential signed exactly as the gateway signs it (HMAC-SHA1 of
- * "<expiry>:<user id>" with the stack's TURN secret, read from the turn container) and holds
- * `allocationsPerAccount` allocations (uclient -y: two per client, kept until they expire).
- * Then one more account must still allocate. Counts are coturn's relay sockets (ss).
+ * "<expiry>:<user id>" with the stack's TURN secret, read from the turn container) and asks
+ * for `asked` allocations (two per uclient client, relaying to an echo peer on loopback,
+ * kept until they expire). Then one more account must still allocate. Counts are coturn's
+ * relay sockets (ss).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { coturnRelaySockets } from './relay-calls.ts';
 
 const CLIENT_IMAGE = 'coturn/coturn:4.6';
+/** The echo peer's port on 127.0.0.1 (turnutils_peer, in the client container). */
+const PEER_PORT = 3480;
 
 export interface CapacityResult {
   accounts: number;
@@ -71,27 +74,63 @@ function startClientContainer(name: string): string {
   return name;
 }
 
-export function measureCapacity(accounts: number, perAccount: number): CapacityResult {
+/**
+ * A uclient run for one account against coturn's host listener, relaying to the echo peer
+ * (turnutils_peer on 127.0.0.1:3480, allowed by the bench's loopback pins). In
+ * this mode every client holds exactly two allocations (measured: `-m 10` → 20, `-m 30` →
+ * 24 successes and 486s at the 24 quota); `-y` (client to client) gave 7 to 18 for the
+ * same `-m`, so the counts here would not be exact with it.
+ */
+function uclientLine(
+  username: string,
+  password: string,
+  clients: number,
+  seconds: number,
+  log: string,
+): string {
+  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z 1000 -n ${seconds} -m ${clients} -u '${username}' -w '${password}' 127.0.0.1 >${log} 2>&1 &`;
+}
+
+/**
+ * `accounts` accounts each asking for `asked` allocations (even) at once and keeping them
+ * alive for ~90 s; waits until `accounts × min(asked, quota)` are held (≤ 60 s); then one
+ * more account must still allocate. `refused` counts the 486/508 answers the clients got.
+ */
+export function measureCapacity(
+  accounts: number,
+  asked: number,
+  quota = Number.POSITIVE_INFINITY,
+): CapacityResult {
   const secret = turnSecret();
   const name = startClientContainer(`callgate-bench-uclient-${process.pid}`);
   try {
+    execFileSync('docker', [
+      'exec',
+      '-d',
+      name,
+      'turnutils_peer',
+      '-L',
+      '127.0.0.1',
+      '-p',
+      String(PEER_PORT),
+    ]);
     const before = coturnRelaySockets();
     const started = Date.now();
-    // Every account's clients run at once and keep their allocations alive for ~90 s
-    // (one 100-byte packet per second per allocation, -z 1000 -n 90), so what is counted
-    // is concurrent allocations, not ones already released.
     const script = Array.from({ length: accounts }, () => {
       const { username, password } = credential(secret, randomUUID());
-      // -y: client-to-client through the relay, two allocations per client.
-      return `turnutils_uclient -p 3478 -y -l 100 -z 1000 -n 90 -m ${perAccount / 2} -u '${username}' -w '${password}' 127.0.0.1 >/tmp/u-$RANDOM$RANDOM.log 2>&1 &`;
+      return uclientLine(username, password, asked / 2, 90, '/tmp/u-$RANDOM$RANDOM.log');
     }).join('\n');
     execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
+    const target = accounts * Math.min(asked, quota);
     let held = coturnRelaySockets() - before;
-    while (held < accounts * perAccount && Date.now() - started < 60_000) {
+    while (held < target && Date.now() - started < 60_000) {
       execFileSync('sleep', ['1']);
       held = coturnRelaySockets() - before;
     }
     const fillSeconds = (Date.now() - started) / 1000;
+    // Let refused clients finish writing their logs before they are counted.
+    execFileSync('sleep', ['2']);
+    held = coturnRelaySockets() - before;
     const extra = credential(secret, randomUUID());
     const extraOut = execFileSync(
       'docker',
@@ -100,7 +139,7 @@ export function measureCapacity(accounts: number, perAccount: number): CapacityR
         name,
         'sh',
         '-c',
-        `turnutils_uclient -p 3478 -y -n 1 -m 1 -u '${extra.username}' -w '${extra.password}' 127.0.0.1 2>&1 || true`,
+        `${uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log').replace(/ &$/, '')}; cat /tmp/extra.log`,
       ],
       { encoding: 'utf8' },
     );
@@ -108,14 +147,12 @@ export function measureCapacity(accounts: number, perAccount: number): CapacityR
       execFileSync(
         'docker',
         ['exec', name, 'sh', '-c', "cat /tmp/u-*.log | grep -cE 'error (486|508)' || true"],
-        {
-          encoding: 'utf8',
-        },
+        { encoding: 'utf8' },
       ).trim() || '0',
     );
     return {
       accounts,
-      perAccount,
+      perAccount: Math.min(asked, quota),
       held,
       refused,
       extraAccountAllocated:
@@ -181,6 +218,10 @@ export function sweepUntilRefusal(perAccount: number, batch: number, limit: numb
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'sweep') {
   console.log(JSON.stringify(sweepUntilRefusal(24, 50, Number(process.argv[3] ?? 20000)), null, 2));
 } else if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = measureCapacity(Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 10));
+  const result = measureCapacity(
+    Number(process.argv[2] ?? 100),
+    Number(process.argv[3] ?? 10),
+    Number(process.argv[4] ?? Number.POSITIVE_INFINITY),
+  );
   console.log(JSON.stringify(result, null, 2));
 }
