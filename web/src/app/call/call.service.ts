@@ -172,6 +172,7 @@ export class CallService extends CurrentCall {
       return;
     }
     call.acceptSignals();
+    call.resumeAnswered();
     await this.connect(call);
   }
 
@@ -258,6 +259,8 @@ export class CallService extends CurrentCall {
     if (!call || call.callId !== callId || call.closed) return;
     if (state.name === 'connected') this.machine.setState({ ...state, name: 'reconnecting' });
     await this.connect(call, () => call.reconnect());
+    // The fresh connection gets as long as a lost one to come back, then the call ends.
+    call.armMediaTimer('the connection was lost and could not be restored.');
   }
 
   /** Creates (or, for `reconnect`, replaces) the call's connection; ends it if that fails. */
