@@ -154,6 +154,18 @@ describe('CallService resume and rejoin after a reconnect or reload', () => {
     expect(peers).toHaveLength(0);
   });
 
+  it('a ringing call handed to this tab (the calling tab closed) can be rejoined once answered', async () => {
+    signaling.push('call:resume', { callId: 'r7', peer: bob, role: 'caller', phase: 'ringing' });
+    expect(calls.elsewhere()?.phase).toBe('ringing');
+    await calls.rejoin();
+    expect(signaling.events('call:rejoin')).toEqual([]);
+    signaling.push('call:accepted', { callId: 'r7', role: 'caller' });
+    expect(calls.elsewhere()?.phase).toBe('active');
+    await calls.rejoin();
+    expect(signaling.events('call:rejoin')).toEqual([{ callId: 'r7' }]);
+    expect(calls.state()).toMatchObject({ name: 'connecting', callId: 'r7', role: 'caller' });
+  });
+
   it('shows a still-ringing incoming call again', () => {
     signaling.push('call:resume', { callId: 'r1', peer: bob, role: 'callee', phase: 'ringing' });
     expect(calls.state()).toMatchObject({ name: 'incoming', callId: 'r1' });

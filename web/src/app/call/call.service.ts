@@ -217,6 +217,10 @@ export class CallService extends CurrentCall {
   private async onAccepted(callId: string, resendOffer: boolean): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
+    // A ringing call this tab was handed (the calling tab closed) is answered: it can be
+    // rejoined now.
+    const elsewhere = this.elsewhere();
+    if (elsewhere?.callId === callId) this.elsewhere.set({ ...elsewhere, phase: 'active' });
     if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
     this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
     await this.connect(call);
