@@ -41,11 +41,22 @@ export function connectClient(
   } as Parameters<typeof io>[1] & { localAddress: string });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error) => {
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
       socket.close();
-      reject(new Error(`connect ${user.id} from ${localAddress}: ${error.message}`));
+      reject(new Error(`connect ${user.id} from ${localAddress}: ${refusal(error)}`));
     });
   });
+}
+
+/**
+ * The server's refusal in full: the gateway's `connect_error` carries only the contract
+ * reason in `message` (`unauthorized` for a bad token, a gone account and an internal
+ * failure alike) and the code and sentence that tell them apart in `data`.
+ */
+export function refusal(error: Error & { data?: unknown }): string {
+  const data = error.data as { code?: unknown; message?: unknown } | undefined;
+  if (typeof data?.message !== 'string') return error.message;
+  return `refused with ${error.message} (${String(data.code)}: ${data.message})`;
 }
 
 /** Connects every user with at most `concurrency` handshakes in flight. */
