@@ -59,9 +59,12 @@ export function refusal(error: Error & { data?: unknown }): string {
   return `refused with ${error.message} (${String(data.code)}: ${data.message})`;
 }
 
-/** Connects every user with at most `concurrency` handshakes in flight. */
+/**
+ * Connects every user with at most `concurrency` handshakes in flight; user i goes to
+ * `baseUrls[i % baseUrls.length]` (the replicas of one gateway).
+ */
 export async function connectAll(
-  baseUrl: string,
+  baseUrls: readonly string[],
   users: readonly BenchUser[],
   addresses: readonly string[],
   concurrency = 64,
@@ -72,7 +75,7 @@ export async function connectAll(
     while (next < users.length) {
       const index = next++;
       sockets[index] = await connectClient(
-        baseUrl,
+        baseUrls[index % baseUrls.length]!,
         users[index]!,
         addresses[index % addresses.length]!,
       );

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { onCleanup } from './cleanup.ts';
+import { run } from './process.ts';
 
 export interface Redis {
   /** `redis://:password@host:port`, for the gateway's REDIS_URL. */
   url: string;
   container: StartedRedisContainer;
+  /** Host pid of `redis-server` (Docker shares the host kernel), for CPU readings. */
+  pid: () => Promise<number>;
+  /** Pins the container to a CPU list (`docker update --cpuset-cpus`), e.g. the server core. */
+  pin: (cpus: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -21,5 +26,14 @@ export async function startRedis(): Promise<Redis> {
   const stop = onCleanup('redis container', async () => {
     await container.stop({ timeout: 5_000 });
   });
-  return { url: container.getConnectionUrl(), container, stop };
+  const id = container.getId();
+  return {
+    url: container.getConnectionUrl(),
+    container,
+    pid: async () => Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
+    pin: async (cpus) => {
+      await run('docker', ['update', '--cpuset-cpus', cpus, id]);
+    },
+    stop,
+  };
 }
