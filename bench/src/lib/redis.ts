@@ -4,7 +4,12 @@ import { onCleanup } from './cleanup.ts';
 import { run } from './process.ts';
 
 export interface Redis {
-  /** `redis://:password@host:port`, for the gateway's REDIS_URL. */
+  /**
+   * `redis://:password@<container ip>:6379`, for the gateway's REDIS_URL: straight to the
+   * container over Docker's bridge, as the stack's gateway reaches it, not through the
+   * published port (Docker's userland proxy would add a copy of every command and reply,
+   * in a process the bench neither pins nor counts).
+   */
   url: string;
   container: StartedRedisContainer;
   /** Host pid of `redis-server` (Docker shares the host kernel), for CPU readings. */
@@ -28,7 +33,7 @@ export async function startRedis(): Promise<Redis> {
   });
   const id = container.getId();
   return {
-    url: container.getConnectionUrl(),
+    url: `redis://:${encodeURIComponent(container.getPassword())}@${container.getIpAddress('bridge')}:6379`,
     container,
     pid: async () => Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
     pin: async (cpus) => {
