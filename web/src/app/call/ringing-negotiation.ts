@@ -106,19 +106,31 @@ export class RingingNegotiation {
     return true;
   }
 
-  /** The person answered: create and send the answer, then hand ICE the held candidates. */
-  async accept(): Promise<void> {
-    if (this.state !== 'ringing') return;
+  /**
+   * The person pressed Accept: creates the answer and hands ICE the held candidates, and
+   * returns the answer instead of sending it, so it travels with `call:accept` (one trip
+   * instead of accept, acknowledgement, then signal). `null` without the offer.
+   */
+  async answerNow(): Promise<RTCSessionDescriptionInit | null> {
+    if (this.state !== 'ringing') return null;
     this.state = 'accepted';
+    let answer: RTCSessionDescriptionInit | null = null;
     if (this.offerApplied && this.pc.signalingState === 'have-remote-offer') {
       await this.pc.setLocalDescription();
       const local = this.pc.localDescription;
-      if (local) this.send({ description: { type: local.type, sdp: local.sdp } });
+      if (local) answer = { type: local.type, sdp: local.sdp };
     }
     for (const candidate of this.heldCandidates.splice(0)) {
       // A candidate the connection cannot use is not worth failing the call for.
       await this.pc.addIceCandidate(candidate).catch(() => undefined);
     }
+    return answer;
+  }
+
+  /** The person answered: create and send the answer, then hand ICE the held candidates. */
+  async accept(): Promise<void> {
+    const answer = await this.answerNow();
+    if (answer) this.send({ description: answer });
   }
 
   close(): void {
