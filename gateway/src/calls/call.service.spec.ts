@@ -252,11 +252,29 @@ describe('CallService (call state machine)', () => {
     const b = connect(bob, 'b1');
     const { callId } = await service.invite(a, bob.id);
     emitter.take();
-    await service.accept(b, callId, false);
+    await service.accept(b, callId, { hasOffer: false });
     expect(emitter.take()).toEqual([
       { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller', resendOffer: true } },
       { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
     ]);
+  });
+
+  it('relays the answer that came with the accept to the caller, right after call:accepted', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    const answer = { type: 'answer' as const, sdp: 'v=0' };
+    await service.accept(b, callId, { hasOffer: true, answer });
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
+      { to: 'a1', event: 'signal', payload: { callId, from: bob.id, description: answer } },
+      { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
+    ]);
+    // A refused accept relays nothing: the answer of a tab that lost the race stays there.
+    const b2 = connect(bob, 'b2');
+    await expectRefusal(service.accept(b2, callId, { hasOffer: true, answer }), 'conflict');
+    expect(emitter.take()).toEqual([]);
   });
 
   it('hangup of an answered call ends it for both with "hangup" and records it', async () => {

@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
+  type CallAcceptPayload,
   type CallEndReason,
   CallEndReason as Reason,
   type SignalPayload,
@@ -100,9 +101,18 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** `hasOffer`: the accepting tab holds the offer the caller sent while it rang. */
-  accept(who: CallMember, callId: string, hasOffer = true): Promise<void> {
-    return this.queue.run(callId, () => this.acceptAs(who, callId, hasOffer));
+  /**
+   * `hasOffer`: the accepting tab holds the offer the caller sent while it rang; `answer`,
+   * its answer to it, goes to the caller right after `call:accepted`.
+   */
+  accept(
+    who: CallMember,
+    callId: string,
+    { hasOffer = true, answer }: Omit<CallAcceptPayload, 'callId'> = {},
+  ): Promise<void> {
+    return this.queue.run(callId, () =>
+      this.acceptAs(who, callId, answer === undefined ? { hasOffer } : { hasOffer, answer }),
+    );
   }
 
   decline(who: CallMember, callId: string): Promise<void> {
@@ -269,7 +279,11 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     return true;
   }
 
-  private async acceptAs(who: CallMember, callId: string, hasOffer = true): Promise<void> {
+  private async acceptAs(
+    who: CallMember,
+    callId: string,
+    { hasOffer = true, answer }: Omit<CallAcceptPayload, 'callId'> = {},
+  ): Promise<void> {
     const outcome = await this.store.accept(
       callId,
       who.userId,
@@ -293,6 +307,15 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
         role: 'caller',
         ...(hasOffer ? {} : { resendOffer: true }),
       });
+      // After `call:accepted` on the same socket, so the caller applies it as the answer of
+      // the call it now knows is answered (one trip less than a separate `signal`).
+      if (answer !== undefined && hasOffer) {
+        this.notify.toSocket(session.callerSocketId, 'signal', {
+          callId: session.id,
+          from: who.userId,
+          description: answer,
+        });
+      }
     }
     this.notify.toSocket(who.socketId, 'call:accepted', { callId: session.id, role: 'callee' });
     if ((await this.presence.connectionCount(session.callee.id)) > 1) {

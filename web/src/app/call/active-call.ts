@@ -227,13 +227,21 @@ export class ActiveCall {
   }
 
   /**
-   * Callee, on Accept: waits until the connection exists and what arrived is applied, and
-   * says whether the caller's offer is among it (else the caller is asked to resend it).
+   * Callee, on Accept: waits until the connection exists and what arrived is applied, then
+   * answers the caller's offer at once and returns that answer for `call:accept` to carry.
+   * `hasOffer: false` when the offer is not here (the caller is then asked to resend it).
+   * The caller's held candidates go to ICE now (the person chose to answer); this side's
+   * own candidates still wait for {@link answer}, i.e. the gateway's acknowledgement.
    */
-  async readyToAnswer(): Promise<boolean> {
+  async prepareAnswer(): Promise<{ hasOffer: boolean; answer?: RTCSessionDescriptionInit }> {
     // Outside the queue: a queued signal may be waiting for this very connection.
     await this.connect().catch(() => false);
-    return this.serially(() => Promise.resolve(this.ringing?.hasOffer ?? false));
+    return this.serially(async () => {
+      const ringing = this.ringing;
+      if (!ringing?.hasOffer || this.closed) return { hasOffer: false };
+      const answer = await ringing.answerNow();
+      return answer ? { hasOffer: true, answer } : { hasOffer: true };
+    });
   }
 
   /**

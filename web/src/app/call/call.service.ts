@@ -102,12 +102,16 @@ export class CallService extends CurrentCall {
       peer: state.peer,
       role: 'callee',
     });
-    // The connection was prepared while ringing; the gateway is told whether the caller's
-    // offer reached this tab, so the caller resends it when it did not.
-    const hasOffer = await call.readyToAnswer();
+    // The connection was prepared while ringing, so the answer is ready now and goes with
+    // the accept; without the caller's offer, the gateway asks the caller to resend it.
+    const { hasOffer, answer } = await call.prepareAnswer();
     if (call.closed) return;
     try {
-      await this.signaling.request('call:accept', { callId: state.callId, hasOffer });
+      await this.signaling.request('call:accept', {
+        callId: state.callId,
+        hasOffer,
+        ...(answer?.sdp === undefined ? {} : { answer: { type: 'answer', sdp: answer.sdp } }),
+      });
     } catch (error) {
       this.finish(call, 'failed', false, toCallgateError(error).message);
       return;
