@@ -85,10 +85,25 @@ function uclientLine(
   username: string,
   password: string,
   clients: number,
-  seconds: number,
+  messages: number,
   log: string,
+  intervalMs = 1000,
 ): string {
-  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z 1000 -n ${seconds} -m ${clients} -u '${username}' -w '${password}' 127.0.0.1 >${log} 2>&1 &`;
+  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z ${intervalMs} -n ${messages} -m ${clients} -u '${username}' -w '${password}' 127.0.0.1 >${log} 2>&1 &`;
+}
+
+/** The echo peer every uclient here relays to, in the client container. */
+function startPeer(container: string): void {
+  execFileSync('docker', [
+    'exec',
+    '-d',
+    container,
+    'turnutils_peer',
+    '-L',
+    '127.0.0.1',
+    '-p',
+    String(PEER_PORT),
+  ]);
 }
 
 /**
@@ -104,16 +119,7 @@ export function measureCapacity(
   const secret = turnSecret();
   const name = startClientContainer(`callgate-bench-uclient-${process.pid}`);
   try {
-    execFileSync('docker', [
-      'exec',
-      '-d',
-      name,
-      'turnutils_peer',
-      '-L',
-      '127.0.0.1',
-      '-p',
-      String(PEER_PORT),
-    ]);
+    startPeer(name);
     const before = coturnRelaySockets();
     const started = Date.now();
     const script = Array.from({ length: accounts }, () => {
@@ -172,13 +178,22 @@ export function sweepUntilRefusal(perAccount: number, batch: number, limit: numb
   const secret = turnSecret();
   const name = startClientContainer(`callgate-bench-sweep-${process.pid}`);
   try {
+    startPeer(name);
     const before = coturnRelaySockets();
     let accounts = 0;
     let held = 0;
     while (held < limit) {
       const script = Array.from({ length: batch }, () => {
         const { username, password } = credential(secret, randomUUID());
-        return `turnutils_uclient -p 3478 -y -l 100 -z 5000 -n 60 -m ${perAccount / 2} -u '${username}' -w '${password}' 127.0.0.1 >/tmp/s-$RANDOM$RANDOM.log 2>&1 &`;
+        // One packet per 5 s per allocation keeps them alive without flooding the relay.
+        return uclientLine(
+          username,
+          password,
+          perAccount / 2,
+          60,
+          '/tmp/s-$RANDOM$RANDOM.log',
+          5000,
+        );
       }).join('\n');
       execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
       accounts += batch;
