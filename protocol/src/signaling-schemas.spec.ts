@@ -62,6 +62,29 @@ describe('client payload schemas', () => {
     expect(refusal('auth:refresh', { token: 'x'.repeat(4097) })).toMatch(/at most 4096/);
   });
 
+  it('takes the answer with the accept: a complete answer, and only with the offer', () => {
+    const answer = { type: 'answer', sdp: 'v=0\r\n' };
+    expect(checkClientPayload('call:accept', { callId: CALL_ID, hasOffer: true, answer }).ok).toBe(
+      true,
+    );
+    expect(checkClientPayload('call:accept', { callId: CALL_ID, answer }).ok).toBe(true);
+    expect(
+      refusal('call:accept', { callId: CALL_ID, answer: { type: 'offer', sdp: 'v=0\r\n' } }),
+    ).toBe('answer must be a description of type answer, with its SDP.');
+    expect(refusal('call:accept', { callId: CALL_ID, answer: { type: 'answer' } })).toBe(
+      'answer must be a description of type answer, with its SDP.',
+    );
+    expect(refusal('call:accept', { callId: CALL_ID, hasOffer: false, answer })).toBe(
+      'An answer needs the offer (hasOffer must not be false).',
+    );
+    expect(
+      refusal('call:accept', {
+        callId: CALL_ID,
+        answer: { type: 'answer', sdp: 'x'.repeat(MAX_SDP_BYTES + 1) },
+      }),
+    ).toMatch(/answer\.sdp/);
+  });
+
   it('checks presence subscriptions: a list of at most 200 user ids', () => {
     expect(checkClientPayload('presence:subscribe', { userIds: [CALL_ID] }).ok).toBe(true);
     expect(checkClientPayload('presence:unsubscribe', { userIds: [] }).ok).toBe(true);

@@ -61,7 +61,17 @@ export const CLIENT_PAYLOAD_SCHEMAS: { readonly [E in ClientEventName]: Schema<C
       video: optional(boolean()),
     }),
     'call:rejoin': callIdSchema,
-    'call:accept': object<CallAcceptPayload>({ callId, hasOffer: optional(boolean()) }),
+    'call:accept': object<CallAcceptPayload>(
+      { callId, hasOffer: optional(boolean()), answer: optional(sessionDescriptionSchema) },
+      (value) =>
+        value.answer === undefined
+          ? null
+          : value.answer.type !== 'answer' || value.answer.sdp === undefined
+            ? 'answer must be a description of type answer, with its SDP'
+            : value.hasOffer === false
+              ? 'An answer needs the offer (hasOffer must not be false)'
+              : null,
+    ),
     'call:decline': callIdSchema,
     'call:hangup': callIdSchema,
     signal: object<SignalPayload>(

@@ -42,6 +42,12 @@ export interface CallAcceptPayload extends CallIdPayload {
    * its offer and candidates again (`CallAccepted.resendOffer`).
    */
   hasOffer?: boolean;
+  /**
+   * The accepting tab's answer to that offer, created at the click. The gateway relays it
+   * to the caller right after `call:accepted`, as a `signal` from the callee, so the
+   * answer does not wait for this request's acknowledgement and a second trip.
+   */
+  answer?: SessionDescriptionPayload;
 }
 export interface SignalPayload {
   callId: string;

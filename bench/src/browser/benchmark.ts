@@ -9,10 +9,9 @@ import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
 
-function stat(
-  variant: Variant | undefined,
-  key: 'pcMs' | 'offerMs' | 'iceMs' | 'frameMs',
-): Summary {
+type Stage = Exclude<keyof Variant['calls'][number], 'pair' | 'firstFrameWidth'>;
+
+function stat(variant: Variant | undefined, key: Stage): Summary {
   const values = (variant?.calls ?? []).map((c) => c[key]).filter((v): v is number => v !== null);
   return summarize(values);
 }
@@ -191,6 +190,25 @@ export const callSetupBenchmark: Benchmark = {
         return `| ${v.name} | ${v.description} | ${v.calls.length} | ${fmt(stat(v, 'pcMs').p50)} | ${fmt(stat(v, 'offerMs').p50)} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${pairs} |`;
       }),
     ].join('\n');
+    const stages: [string, Stage][] = [
+      ['callee answer set', 'answerMs'],
+      ['caller applied it', 'callerAnswerMs'],
+      ['callee ICE connected', 'iceMs'],
+      ['caller ICE connected', 'callerIceMs'],
+      ['callee connected (DTLS)', 'connectedMs'],
+      ['caller connected (DTLS)', 'callerConnectedMs'],
+      ['callee first frame', 'frameMs'],
+      ['caller first frame', 'callerFrameMs'],
+    ];
+    const timeline = [
+      `**Where the time goes** — p50 ms after the accept of each step, per variant (the callee's answer, the caller applying it, each side's \`iceConnectionState\` and \`connectionState\` reaching connected, each side's first decoded frame):`,
+      '',
+      `| Variant | ${stages.map(([label]) => label).join(' | ')} |`,
+      `| --- | ${stages.map(() => '---:').join(' | ')} |`,
+      ...variants.map(
+        (v) => `| ${v.name} | ${stages.map(([, key]) => fmt(stat(v, key).p50)).join(' | ')} |`,
+      ),
+    ].join('\n');
     const names = ['stack', 'baseline', 'baseline-fetch', 'baseline-pool'];
     const chart = barChartSvg({
       title: 'Accept → first decoded remote frame (p50, callee)',
@@ -212,7 +230,7 @@ export const callSetupBenchmark: Benchmark = {
     return {
       method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e-support/src/stack.ts](../e2e-support/src/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e-support/src/person.ts](../e2e-support/src/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. The baseline's caller camera is open before accept and its callee opens its own after; the stack pre-negotiates while it rings (notes). Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
       rows,
-      details: [table, ringingTable(ringing)],
+      details: [table, timeline, ringingTable(ringing)],
       charts: [{ file: 'call-setup.svg', title: 'Accept → first frame by variant', svg: chart }],
       notes: [
         ...failures.map((f) => `Not measured — ${f}`),

@@ -46,6 +46,13 @@ export interface MeasuredCall {
   frameMs: number | null;
   callerIceMs: number | null;
   callerFrameMs: number | null;
+  /** Callee's answer set; the caller applied it; each side's connectionState connected. */
+  answerMs: number | null;
+  callerAnswerMs: number | null;
+  connectedMs: number | null;
+  callerConnectedMs: number | null;
+  /** Width of the callee's first decoded frame: the caller's start resolution. */
+  firstFrameWidth: number | null;
   pair: string;
 }
 
@@ -76,15 +83,6 @@ export interface RingingCost {
 const RING_HOLD_MS = 5_000;
 const results: Variant[] = [];
 const ringing: RingingCost[] = [];
-const NOT_MEASURED: SetupTiming = {
-  acceptedAt: null,
-  pcCreatedAt: null,
-  remoteDescriptionAt: null,
-  iceConnectedAt: null,
-  firstFrameAt: null,
-  localType: null,
-  remoteType: null,
-};
 
 function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
   // The accept as the callee's page saw it; the harness's own clock only as a fallback.
@@ -97,6 +95,11 @@ function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming):
     frameMs: since(callee.firstFrameAt),
     callerIceMs: since(caller.iceConnectedAt),
     callerFrameMs: since(caller.firstFrameAt),
+    answerMs: since(callee.localAnswerAt),
+    callerAnswerMs: since(caller.remoteDescriptionAt),
+    connectedMs: since(callee.connectedAt),
+    callerConnectedMs: since(caller.connectedAt),
+    firstFrameWidth: callee.firstFrameWidth,
     pair: `${callee.localType ?? '?'}/${callee.remoteType ?? '?'}`,
   };
 }
@@ -406,7 +409,7 @@ describe('call set-up benchmark', () => {
       // Timed at the callee, like the stack calls' headline figures.
       const probes = Promise.all([
         b.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
-        Promise.resolve(NOT_MEASURED),
+        a.page.evaluate(probeSetup, { pcCountBefore: 0, timeoutMs: PROBE_TIMEOUT_MS }),
       ]);
       const t0 = Date.now();
       const calleeReady = (async () => {

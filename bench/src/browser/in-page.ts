@@ -14,8 +14,14 @@ export interface SetupTiming {
   pcCreatedAt: number | null;
   /** When the peer's description (offer at the callee, answer at the caller) was applied. */
   remoteDescriptionAt: number | null;
+  /** When this side's answer was set (the callee's; never at the caller). */
+  localAnswerAt: number | null;
   iceConnectedAt: number | null;
+  /** When `connectionState` became connected: ICE and DTLS done, media may flow. */
+  connectedAt: number | null;
   firstFrameAt: number | null;
+  /** Width of the first decoded remote frame (the sender's start resolution). */
+  firstFrameWidth: number | null;
   localType: string | null;
   remoteType: string | null;
 }
@@ -50,8 +56,11 @@ export function probeSetup(args: {
       acceptedAt: null,
       pcCreatedAt: null,
       remoteDescriptionAt: null,
+      localAnswerAt: null,
       iceConnectedAt: null,
+      connectedAt: null,
       firstFrameAt: null,
+      firstFrameWidth: null,
       localType: null,
       remoteType: null,
     };
@@ -77,6 +86,10 @@ export function probeSetup(args: {
           timing.pcCreatedAt ??= Date.now();
           if (timing.remoteDescriptionAt === null && pc.remoteDescription)
             timing.remoteDescriptionAt = Date.now();
+          if (timing.localAnswerAt === null && pc.localDescription?.type === 'answer')
+            timing.localAnswerAt = Date.now();
+          if (timing.connectedAt === null && pc.connectionState === 'connected')
+            timing.connectedAt = Date.now();
           const ice = pc.iceConnectionState;
           if (timing.iceConnectedAt === null && (ice === 'connected' || ice === 'completed')) {
             timing.iceConnectedAt = Date.now();
@@ -84,15 +97,19 @@ export function probeSetup(args: {
           if (timing.iceConnectedAt !== null && timing.firstFrameAt === null) {
             const report = await pc.getStats();
             let decoded = 0;
+            let width: number | null = null;
             let pairId: string | undefined;
             report.forEach((s: Record<string, unknown>) => {
-              if (s['type'] === 'inbound-rtp' && s['kind'] === 'video')
+              if (s['type'] === 'inbound-rtp' && s['kind'] === 'video') {
                 decoded += Number(s['framesDecoded'] ?? 0);
+                if (typeof s['frameWidth'] === 'number') width = s['frameWidth'];
+              }
               if (s['type'] === 'transport')
                 pairId = s['selectedCandidatePairId'] as string | undefined;
             });
             if (decoded > 0) {
               timing.firstFrameAt = Date.now();
+              timing.firstFrameWidth = width;
               const pair = pairId ? (report.get(pairId) as Record<string, unknown>) : undefined;
               const local = pair
                 ? (report.get(String(pair['localCandidateId'])) as Record<string, unknown>)
@@ -144,7 +161,7 @@ export async function baselineStart(args: {
   const send = (message: object) => void window.__benchSend!(JSON.stringify(message));
   pc.onicecandidate = (event) =>
     send({ candidate: event.candidate ? event.candidate.toJSON() : null });
-  if (peer.stream && pc.getSenders().length === 0) {
+  if (peer.stream && pc.getSenders().every((sender) => sender.track === null)) {
     for (const track of peer.stream.getTracks()) pc.addTrack(track, peer.stream);
   }
   if (args.offer) {
@@ -177,7 +194,9 @@ export async function baselineReceive(args: {
       send({ candidate: event.candidate ? event.candidate.toJSON() : null });
     await pc.setRemoteDescription(message.description);
     if (message.description.type === 'offer') {
-      if (peer.stream && pc.getSenders().length === 0) {
+      // The offer made the transceivers (senders without a track), so "no sender yet"
+      // would never hold: the callee's camera is added to them, and the call is two-way.
+      if (peer.stream && pc.getSenders().every((sender) => sender.track === null)) {
         for (const track of peer.stream.getTracks()) pc.addTrack(track, peer.stream);
       }
       await pc.setLocalDescription(await pc.createAnswer());

@@ -77,7 +77,18 @@ export function describeRinging(
     await alice.call(bob);
     await bob.hearsRingingFrom(alice);
     await preparedWithOffer(bob.page);
-    expect(await liveCameraTracks(bob.page)).toBeGreaterThan(0); // the camera preview
+    expect(await liveCameraTracks(bob.page)).toBeGreaterThan(0);
+    // The ringing dialog shows that camera (the preview), playing, before Accept.
+    await bob.page.waitForFunction(() => {
+      const preview = document.querySelector<HTMLVideoElement>('[data-testid="ringing-preview"]');
+      return preview !== null && preview.readyState >= 2 && preview.videoWidth > 0;
+    });
+    expect(
+      await bob.page
+        .getByRole('alertdialog')
+        .getByLabel('Your camera preview (not sent until you accept)')
+        .count(),
+    ).toBe(1);
     // Time in which ICE checks or trickled candidates would have reached the caller.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await remoteCandidates(alice.page)).toEqual([]);

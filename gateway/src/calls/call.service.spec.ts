@@ -48,6 +48,12 @@ class FakePresence {
   isSocketLive(userId: string, socketId: string): Promise<boolean> {
     return Promise.resolve(this.socketsOf(userId).includes(socketId) && !this.dead.has(socketId));
   }
+  hasSocket(userId: string, socketId: string): Promise<boolean> {
+    return Promise.resolve(this.socketsOf(userId).includes(socketId));
+  }
+  newestSocket(userId: string): Promise<string | undefined> {
+    return Promise.resolve(this.socketsOf(userId).at(-1));
+  }
 }
 
 /** Resolves user rooms to the sockets presence knows, like socket.io would. */
@@ -246,11 +252,29 @@ describe('CallService (call state machine)', () => {
     const b = connect(bob, 'b1');
     const { callId } = await service.invite(a, bob.id);
     emitter.take();
-    await service.accept(b, callId, false);
+    await service.accept(b, callId, { hasOffer: false });
     expect(emitter.take()).toEqual([
       { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller', resendOffer: true } },
       { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
     ]);
+  });
+
+  it('relays the answer that came with the accept to the caller, right after call:accepted', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    emitter.take();
+    const answer = { type: 'answer' as const, sdp: 'v=0' };
+    await service.accept(b, callId, { hasOffer: true, answer });
+    expect(emitter.take()).toEqual([
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
+      { to: 'a1', event: 'signal', payload: { callId, from: bob.id, description: answer } },
+      { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
+    ]);
+    // A refused accept relays nothing: the answer of a tab that lost the race stays there.
+    const b2 = connect(bob, 'b2');
+    await expectRefusal(service.accept(b2, callId, { hasOffer: true, answer }), 'conflict');
+    expect(emitter.take()).toEqual([]);
   });
 
   it('hangup of an answered call ends it for both with "hangup" and records it', async () => {
@@ -448,6 +472,60 @@ describe('CallService (call state machine)', () => {
     await disconnect(a);
     await expectRefusal(service.rejoin(bAgain, callId), 'conflict'); // alice is away now
     expect(emitter.take()).toEqual([]);
+  });
+
+  it("a reload whose new socket connects before the old one's close is seen: the close hands the call over, and the rejoin works", async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    // The reloaded page's socket (maybe on another replica) finds a1 still live: nothing.
+    const a2 = connect(alice, 'a2');
+    await service.socketConnected(a2);
+    expect(emitter.take()).toEqual([]);
+    await disconnect(a);
+    expect(emitter.take()).toEqual([
+      {
+        to: 'a2',
+        event: 'call:resume',
+        payload: { callId, peer: bob, role: 'caller', phase: 'active', video: true },
+      },
+    ]);
+    await service.rejoin(a2, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:peer-rejoined', payload: { callId } },
+    ]);
+    // No grace deadline was left behind: the call lives on.
+    await jest.advanceTimersByTimeAsync(GRACE_MS * 2 + DEADLINE_POLL_MS);
+    expect(emitter.take()).toEqual([]);
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      { to: 'a2', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+  });
+
+  it('a second tab that closes before the call reaches it leaves the grace period running', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    connect(alice, 'a2');
+    emitter.take();
+    // a2 closes between being chosen as the heir and taking the call (its own close found
+    // nothing to detach): the call must not stay carried by a dead socket.
+    const newest = presence.newestSocket.bind(presence);
+    jest.spyOn(presence, 'newestSocket').mockImplementationOnce(async (userId) => {
+      const heir = await newest(userId);
+      presence.disconnect(alice.id, 'a2');
+      return heir;
+    });
+    await disconnect(a);
+    expect(emitter.take()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(GRACE_MS + DEADLINE_POLL_MS);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
+    ]);
   });
 
   it('a new tab of a user whose call lives in another tab gets nothing; a ringing callee tab is told', async () => {

@@ -206,7 +206,10 @@ export class SignalingGateway
     @ConnectedSocket() socket: SignalingSocket,
     @MessageBody(new SignalingPayloadPipe('call:accept')) body: ClientPayload<'call:accept'>,
   ): Promise<AckOk> {
-    await this.calls.accept(identityOf(socket), body.callId, body.hasOffer ?? true);
+    await this.calls.accept(identityOf(socket), body.callId, {
+      hasOffer: body.hasOffer ?? true,
+      ...(body.answer === undefined ? {} : { answer: body.answer }),
+    });
     return { ok: true };
   }
 

@@ -240,9 +240,34 @@ describe('ActiveCall', () => {
         }),
       );
       expect(h.sent).toEqual([]);
-      expect(await h.call.readyToAnswer()).toBe(true);
       jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
       expect(h.timeouts).toEqual([]);
+      expect(pc.localDescription).toBeNull();
+      h.call.close('hangup');
+    });
+
+    it('callee on Accept: the answer is made at once for call:accept to carry, its own candidates wait for the acknowledgement', async () => {
+      const h = await ringingCallee();
+      const pc = h.peers[0]!;
+      const own = {
+        candidate: 'candidate:2 1 udp 1 198.51.100.7 5000 typ relay',
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+        usernameFragment: 'u',
+      };
+      pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: own }));
+      expect(await h.call.prepareAnswer()).toEqual({
+        hasOffer: true,
+        answer: { type: 'answer', sdp: 'answer' },
+      });
+      expect(pc.localDescription).toEqual({ type: 'answer', sdp: 'answer' });
+      // The person chose to answer: ICE may check the caller's candidates now…
+      expect(pc.candidates).toEqual([candidate]);
+      // …but nothing leaves over signaling until the gateway acknowledged the accept.
+      expect(h.sent).toEqual([]);
+      await h.call.answer();
+      // The answer went with call:accept: only the held candidate follows, once.
+      expect(h.sent).toEqual([{ callId: 'c1', candidate: own }]);
       h.call.close('hangup');
     });
 
@@ -286,7 +311,7 @@ describe('ActiveCall', () => {
       giveMedia(h);
       h.ice.resolve([]);
       await h.call.connect();
-      expect(await h.call.readyToAnswer()).toBe(false);
+      expect(await h.call.prepareAnswer()).toEqual({ hasOffer: false });
       await h.call.answer();
       await h.call.handleSignal({ description: offer });
       expect(h.sent).toEqual([{ callId: 'c1', description: { type: 'answer', sdp: 'answer' } }]);

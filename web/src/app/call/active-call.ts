@@ -227,13 +227,21 @@ export class ActiveCall {
   }
 
   /**
-   * Callee, on Accept: waits until the connection exists and what arrived is applied, and
-   * says whether the caller's offer is among it (else the caller is asked to resend it).
+   * Callee, on Accept: waits until the connection exists and what arrived is applied, then
+   * answers the caller's offer at once and returns that answer for `call:accept` to carry.
+   * `hasOffer: false` when the offer is not here (the caller is then asked to resend it).
+   * The caller's held candidates go to ICE now (the person chose to answer); this side's
+   * own candidates still wait for {@link answer}, i.e. the gateway's acknowledgement.
    */
-  async readyToAnswer(): Promise<boolean> {
+  async prepareAnswer(): Promise<{ hasOffer: boolean; answer?: RTCSessionDescriptionInit }> {
     // Outside the queue: a queued signal may be waiting for this very connection.
     await this.connect().catch(() => false);
-    return this.serially(() => Promise.resolve(this.ringing?.hasOffer ?? false));
+    return this.serially(async () => {
+      const ringing = this.ringing;
+      if (!ringing?.hasOffer || this.closed) return { hasOffer: false };
+      const answer = await ringing.answerNow();
+      return answer ? { hasOffer: true, answer } : { hasOffer: true };
+    });
   }
 
   /**
@@ -253,6 +261,21 @@ export class ActiveCall {
       this.armMediaTimer('No network path to the other person was found in time.');
       await ringing?.accept();
     });
+  }
+
+  /**
+   * This tab picks up a call that was answered before it was reloaded (rejoin). Nothing is
+   * held for a call id or an Accept, and the connection created next is not a ringing
+   * one: without this the fresh connection's offer (caller) or answer (callee) would wait
+   * for an Accept that never comes, and neither side would ever connect. Call before
+   * {@link connect}; the media timer runs as after an answer.
+   */
+  resumeAnswered(): void {
+    if (this.closed) return;
+    this.answered = true;
+    this.outgoing.open();
+    this.outgoing.settle();
+    this.armMediaTimer('No network path to the other person was found in time.');
   }
 
   /**

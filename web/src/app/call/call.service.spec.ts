@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import type { UserSummary } from '@callgate/protocol';
 
 import { SignalingClient } from '../signaling/signaling-client';
+import { MEDIA_TIMEOUT_MS } from './active-call';
 import { MediaDevicesService } from './media-devices.service';
 import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
 import { TurnCredentialsService } from './turn-credentials.service';
@@ -164,14 +165,14 @@ describe('CallService', () => {
     });
     await accepting;
     await flush();
-    expect(signaling.events('call:accept')).toEqual([{ callId: 'c2', hasOffer: true }]);
+    // The answer travels with the accept (the gateway relays it), never as a signal too.
+    expect(signaling.events('call:accept')).toEqual([
+      { callId: 'c2', hasOffer: true, answer: { type: 'answer', sdp: 'answer' } },
+    ]);
     const pc = peers[0]!;
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
     expect(pc.candidates).toHaveLength(1);
-    expect(signaling.events('signal')).toContainEqual({
-      callId: 'c2',
-      description: { type: 'answer', sdp: 'answer' },
-    });
+    expect(signaling.events('signal')).toEqual([]);
     calls.hangup();
     expect(signaling.events('call:hangup')).toEqual([{ callId: 'c2' }]);
     expect(pc.closed).toBe(true);
@@ -193,10 +194,10 @@ describe('CallService', () => {
     expect(signaling.events('signal')).toEqual([]);
     await calls.accept();
     await flush();
-    expect(signaling.events('call:accept')).toEqual([{ callId: 'c4', hasOffer: true }]);
-    expect(signaling.events('signal')).toEqual([
-      { callId: 'c4', description: { type: 'answer', sdp: 'answer' } },
+    expect(signaling.events('call:accept')).toEqual([
+      { callId: 'c4', hasOffer: true, answer: { type: 'answer', sdp: 'answer' } },
     ]);
+    expect(signaling.events('signal')).toEqual([]);
     // The prepared connection is the call's connection: none other was made.
     expect(peers).toHaveLength(1);
   });
@@ -292,6 +293,26 @@ describe('CallService', () => {
     expect(peers[1]!.channels).toHaveLength(1);
     peers[1]!.become('connected');
     expect(state()).toMatchObject({ name: 'connected', connectedAt });
+  });
+
+  it('a fresh connection after the other side rejoined that never connects ends the call in time', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c8' }));
+    await calls.call(bob);
+    signaling.push('call:accepted', { callId: 'c8' });
+    await flush();
+    peers[0]!.become('connected');
+    jest.useFakeTimers();
+    try {
+      signaling.push('call:peer-rejoined', { callId: 'c8' });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(peers).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(MEDIA_TIMEOUT_MS);
+      expect(state()).toMatchObject({ name: 'ended', reason: 'disconnected', byMe: false });
+      expect(signaling.events('call:hangup')).toEqual([{ callId: 'c8' }]);
+      expect(peers[1]!.closed).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it.each(['timeout', 'cancelled', 'answered_elsewhere'] as const)(

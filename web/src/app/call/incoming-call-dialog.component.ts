@@ -8,11 +8,17 @@ import {
   viewChild,
 } from '@angular/core';
 
+import { SrcObjectDirective } from '../shared/src-object.directive';
 import { CallService } from './call.service';
 
-/** The incoming-call dialog: who is calling, Accept, Decline (Escape declines). */
+/**
+ * The incoming-call dialog: who is calling, Accept, Decline (Escape declines), and a
+ * preview of our own camera (opened while it rings, see ActiveCall) so the person sees
+ * what the caller will see before picking up. Nothing of it leaves before Accept.
+ */
 @Component({
   selector: 'cg-incoming-call-dialog',
+  imports: [SrcObjectDirective],
   template: `
     <div class="backdrop">
       <div
@@ -32,6 +38,17 @@ import { CallService } from './call.service';
             <span class="kind">Voice call: your camera stays off unless you turn it on.</span>
           }
         </p>
+        @if (preview(); as stream) {
+          <video
+            class="preview"
+            data-testid="ringing-preview"
+            [cgSrcObject]="stream"
+            autoplay
+            playsinline
+            [muted]="true"
+            aria-label="Your camera preview (not sent until you accept)"
+          ></video>
+        }
         <div class="actions">
           <button #accept type="button" class="primary" (click)="calls.accept()">Accept</button>
           <button #decline type="button" class="danger" (click)="calls.decline()">Decline</button>
@@ -75,6 +92,16 @@ import { CallService } from './call.service';
       font-weight: 400;
       margin-top: 0.4rem;
     }
+    .preview {
+      display: block;
+      width: 100%;
+      aspect-ratio: 4 / 3;
+      object-fit: cover;
+      border-radius: 0.5rem;
+      background: #000;
+      margin: 0 0 1.25rem;
+      transform: scaleX(-1);
+    }
     .actions {
       display: flex;
       gap: 0.75rem;
@@ -92,6 +119,12 @@ export class IncomingCallDialogComponent {
   protected readonly caller = computed(() => {
     const s = this.calls.state();
     return s.name === 'incoming' ? s.peer.displayName || s.peer.username : '';
+  });
+
+  /** Our camera while it rings; none in a voice call or before it is open. */
+  protected readonly preview = computed(() => {
+    const stream = this.calls.localStream();
+    return stream?.getVideoTracks().some((t) => t.readyState === 'live') ? stream : null;
   });
 
   constructor() {

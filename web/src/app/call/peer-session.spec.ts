@@ -1,7 +1,12 @@
 import { jest } from '@jest/globals';
 
-import { DISCONNECTED_RESTART_MS, PeerSession } from './peer-session';
-import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+import {
+  DISCONNECTED_RESTART_MS,
+  FAST_START_HEIGHT,
+  FAST_START_MS,
+  PeerSession,
+} from './peer-session';
+import { FakeMediaStream, FakeRtcPeer, FakeTrack } from './testing/fake-rtc';
 
 describe('PeerSession ICE restarts', () => {
   const stale = [{ urls: ['turn:t:3478'], username: '100:u', credential: 'old' }];
@@ -99,5 +104,68 @@ describe('PeerSession ICE restarts', () => {
     expect(kinds).toEqual(['audio', 'video']);
     expect(probe.relayOnly).toBe(true);
     probe.close();
+  });
+});
+
+describe('PeerSession fast start', () => {
+  beforeAll(() => {
+    (globalThis as { MediaStream?: unknown }).MediaStream = FakeMediaStream;
+  });
+  afterEach(() => jest.useRealTimers());
+
+  function open(height: number): { pc: FakeRtcPeer; session: PeerSession } {
+    let pc: FakeRtcPeer | undefined;
+    const tracks = [new FakeTrack('audio'), new FakeTrack('video', { width: 1280, height })];
+    const session = new PeerSession({
+      iceServers: [],
+      relayOnly: false,
+      polite: false,
+      localStream: new FakeMediaStream(
+        tracks as unknown as MediaStreamTrack[],
+      ) as unknown as MediaStream,
+      send: () => undefined,
+      freshIceServers: () => Promise.resolve([]),
+      createPeerConnection: (c) => (pc = new FakeRtcPeer(c)) as unknown as RTCPeerConnection,
+    });
+    return { pc: pc!, session };
+  }
+
+  it('sends a 720p camera at 360p until the connection has been up for a while, then at full size', async () => {
+    jest.useFakeTimers();
+    const { pc, session } = open(720);
+    await Promise.resolve();
+    const video = pc.senders.find((s) => s.track?.kind === 'video')!;
+    const audio = pc.senders.find((s) => s.track?.kind === 'audio')!;
+    expect(video.applied).toEqual([
+      [{ active: true, scaleResolutionDownBy: 720 / FAST_START_HEIGHT }],
+    ]);
+    expect(audio.applied).toEqual([]);
+    pc.become('connected');
+    jest.advanceTimersByTime(FAST_START_MS - 1);
+    await Promise.resolve();
+    expect(video.applied).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    await Promise.resolve();
+    expect(video.applied[1]).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+    // Once only: a later reconnect leaves the size to the browser.
+    pc.become('disconnected');
+    pc.become('connected');
+    jest.advanceTimersByTime(FAST_START_MS);
+    await Promise.resolve();
+    expect(video.applied).toHaveLength(2);
+    session.close();
+  });
+
+  it('leaves a camera of 360p or less alone, and a closed call is never rescaled', async () => {
+    jest.useFakeTimers();
+    const small = open(FAST_START_HEIGHT);
+    expect(small.pc.senders.every((s) => s.applied.length === 0)).toBe(true);
+    small.session.close();
+    const big = open(720);
+    big.pc.become('connected');
+    big.session.close();
+    jest.advanceTimersByTime(FAST_START_MS);
+    await Promise.resolve();
+    expect(big.pc.senders.find((s) => s.track?.kind === 'video')!.applied).toHaveLength(1);
   });
 });

@@ -5,6 +5,16 @@ import { type NegotiationMessage, PerfectNegotiator } from './perfect-negotiatio
 /** After this long in `disconnected`, ICE is restarted instead of waiting for it to recover. */
 export const DISCONNECTED_RESTART_MS = 2_000;
 
+/**
+ * Fast start: the camera's first frames are encoded at most this tall, and at full size
+ * {@link FAST_START_MS} after the connection is up. A fresh connection's bandwidth
+ * estimate starts at 300 kbit/s, at which libwebrtc drops the first frames of anything
+ * above VGA and then reconfigures the encoder smaller anyway, which delays the first
+ * picture by several frames (measured: docs/BENCHMARKS.md, "Where the time goes").
+ */
+export const FAST_START_HEIGHT = 360;
+export const FAST_START_MS = 2_000;
+
 export interface PeerSessionOptions {
   iceServers: RTCIceServer[];
   /** `iceTransportPolicy: 'relay'`: only TURN candidates are used. */
@@ -38,6 +48,8 @@ export class PeerSession {
   readonly remoteTracks$ = new Subject<MediaStreamTrack>();
   private readonly negotiator: PerfectNegotiator;
   private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private fastStartTimer: ReturnType<typeof setTimeout> | null = null;
+  private fastStart: RTCRtpSender | null = null;
   private restarting = false;
   private closed = false;
 
@@ -109,6 +121,8 @@ export class PeerSession {
     if (this.closed) return;
     this.closed = true;
     this.clearDisconnectTimer();
+    if (this.fastStartTimer !== null) clearTimeout(this.fastStartTimer);
+    this.fastStartTimer = null;
     this.negotiator.detach();
     this.pc.close();
     this.remoteStream.getTracks().forEach((t) => t.stop());
@@ -119,7 +133,10 @@ export class PeerSession {
 
   private addLocalMedia(stream: MediaStream | null): void {
     const tracks = stream?.getTracks() ?? [];
-    for (const track of tracks) this.pc.addTrack(track, stream as MediaStream);
+    for (const track of tracks) {
+      const sender = this.pc.addTrack(track, stream as MediaStream);
+      if (track.kind === 'video') this.startSmall(sender, track);
+    }
     // Always negotiate both kinds so the peer's media is received even without ours.
     for (const kind of ['audio', 'video'] as const) {
       if (!tracks.some((t) => t.kind === kind))
@@ -127,10 +144,35 @@ export class PeerSession {
     }
   }
 
+  /** Scales the camera's first frames down to {@link FAST_START_HEIGHT} (see there). */
+  private startSmall(sender: RTCRtpSender | undefined, track: MediaStreamTrack): void {
+    const height = track.getSettings().height ?? 0;
+    if (!sender || height <= FAST_START_HEIGHT) return;
+    this.fastStart = sender;
+    void this.scaleDown(sender, height / FAST_START_HEIGHT);
+  }
+
+  private async scaleDown(sender: RTCRtpSender, factor: number): Promise<void> {
+    const parameters = sender.getParameters();
+    const [encoding] = parameters.encodings;
+    if (!encoding || (encoding.scaleResolutionDownBy ?? 1) === factor) return;
+    encoding.scaleResolutionDownBy = factor;
+    // Only a hint: a browser that refuses it starts at full size, as without it.
+    await sender.setParameters(parameters).catch(() => undefined);
+  }
+
   private onConnectionState(): void {
     if (this.closed) return;
     const state = this.pc.connectionState;
     this.connectionState$.next(state);
+    const sender = this.fastStart;
+    if (state === 'connected' && sender !== null && this.fastStartTimer === null) {
+      this.fastStart = null;
+      this.fastStartTimer = setTimeout(() => {
+        this.fastStartTimer = null;
+        if (!this.closed) void this.scaleDown(sender, 1);
+      }, FAST_START_MS);
+    }
     if (state === 'failed') {
       this.clearDisconnectTimer();
       void this.restartIce();

@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
+
 import type { NegotiationMessage } from './perfect-negotiation';
-import { HeldSignals, RingingNegotiation } from './ringing-negotiation';
+import { ANSWER_CANDIDATES_WAIT_MS, HeldSignals, RingingNegotiation } from './ringing-negotiation';
 import { FakeRtcPeer } from './testing/fake-rtc';
 
 const offer = { type: 'offer', sdp: 'offer-sdp' } as const;
@@ -107,5 +109,59 @@ describe('RingingNegotiation (the callee while it rings)', () => {
     expect(pc.remoteDescription).toBeNull();
     expect(sent).toEqual([]);
     expect(ringing.heldCandidateCount).toBe(0);
+  });
+});
+
+describe('RingingNegotiation.answerNow (the answer that travels with call:accept)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /** A connection whose pooled candidates land in its description a moment after it is set. */
+  class GatheringPeer extends FakeRtcPeer {
+    iceGatheringState: RTCIceGatheringState = 'new';
+    override setLocalDescription(): Promise<void> {
+      const done = super.setLocalDescription();
+      this.iceGatheringState = 'gathering';
+      setTimeout(() => {
+        this.localDescription = { type: 'answer', sdp: 'answer\r\na=candidate:relay' };
+        this.iceGatheringState = 'complete';
+        this.dispatchEvent(new Event('icegatheringstatechange'));
+      }, 5);
+      return done;
+    }
+  }
+
+  it('returns the answer with the candidates gathered while ringing, and sends nothing itself', async () => {
+    jest.useFakeTimers();
+    const pc = new GatheringPeer({});
+    const sent: NegotiationMessage[] = [];
+    const ringing = new RingingNegotiation(pc, (m) => sent.push(m));
+    await ringing.receive({ description: offer });
+    await ringing.receive({ candidate });
+    const answering = ringing.answerNow();
+    await jest.advanceTimersByTimeAsync(5);
+    expect(await answering).toEqual({ type: 'answer', sdp: 'answer\r\na=candidate:relay' });
+    expect(pc.candidates).toEqual([candidate]);
+    expect(sent).toEqual([]);
+    expect(ringing.phase).toBe('accepted');
+    // Accepting again (the acknowledgement) sends no second answer.
+    await ringing.accept();
+    expect(sent).toEqual([]);
+  });
+
+  it(`waits at most ${ANSWER_CANDIDATES_WAIT_MS} ms for them`, async () => {
+    jest.useFakeTimers();
+    const pc = new GatheringPeer({});
+    pc.setLocalDescription = function (this: GatheringPeer) {
+      this.iceGatheringState = 'gathering';
+      return FakeRtcPeer.prototype.setLocalDescription.call(this);
+    };
+    const ringing = new RingingNegotiation(pc, () => undefined);
+    await ringing.receive({ description: offer });
+    let answer: RTCSessionDescriptionInit | null | undefined;
+    void ringing.answerNow().then((a) => (answer = a));
+    await jest.advanceTimersByTimeAsync(ANSWER_CANDIDATES_WAIT_MS - 1);
+    expect(answer).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(answer).toEqual({ type: 'answer', sdp: 'answer' });
   });
 });

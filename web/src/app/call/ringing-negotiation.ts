@@ -59,6 +59,34 @@ export class HeldSignals {
 }
 
 /**
+ * How long the answer waits, at most, for this side's candidates to be in it. They were
+ * gathered while it rang (candidate pool), so they are usually there at once; carried in
+ * the answer, they reach the caller with `call:accept` instead of a trip later, which
+ * lets a relay-only caller open its TURN permission for them straight away.
+ */
+export const ANSWER_CANDIDATES_WAIT_MS = 25;
+
+type GatheringPeer = NegotiablePeer & { readonly iceGatheringState?: RTCIceGatheringState };
+
+function candidatesGathered(pc: GatheringPeer, waitMs: number): Promise<void> {
+  if (pc.iceGatheringState === undefined || pc.iceGatheringState === 'complete') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = (): void => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, waitMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
+
+/**
  * The callee's side of a call while it rings (pre-negotiation). The caller's offer is
  * applied at once, so the connection, its transceivers and its pooled candidates (TURN
  * allocations included) are ready when the person answers; but the answer is only
@@ -72,7 +100,7 @@ export class RingingNegotiation {
   private state: 'ringing' | 'accepted' | 'closed' = 'ringing';
 
   constructor(
-    private readonly pc: NegotiablePeer,
+    private readonly pc: GatheringPeer,
     private readonly send: (message: NegotiationMessage) => void,
   ) {}
 
@@ -106,19 +134,35 @@ export class RingingNegotiation {
     return true;
   }
 
-  /** The person answered: create and send the answer, then hand ICE the held candidates. */
-  async accept(): Promise<void> {
-    if (this.state !== 'ringing') return;
+  /**
+   * The person pressed Accept: creates the answer and hands ICE the held candidates, and
+   * returns the answer instead of sending it, so it travels with `call:accept` (one trip
+   * instead of accept, acknowledgement, then signal). `null` without the offer.
+   */
+  async answerNow(): Promise<RTCSessionDescriptionInit | null> {
+    if (this.state !== 'ringing') return null;
     this.state = 'accepted';
+    let answer: RTCSessionDescriptionInit | null = null;
     if (this.offerApplied && this.pc.signalingState === 'have-remote-offer') {
       await this.pc.setLocalDescription();
-      const local = this.pc.localDescription;
-      if (local) this.send({ description: { type: local.type, sdp: local.sdp } });
     }
     for (const candidate of this.heldCandidates.splice(0)) {
       // A candidate the connection cannot use is not worth failing the call for.
       await this.pc.addIceCandidate(candidate).catch(() => undefined);
     }
+    if (this.pc.localDescription?.type === 'answer') {
+      // Read after the pooled candidates landed in it (they are trickled too, as usual).
+      await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
+      const local = this.pc.localDescription;
+      answer = { type: local.type, sdp: local.sdp };
+    }
+    return answer;
+  }
+
+  /** The person answered: create and send the answer, then hand ICE the held candidates. */
+  async accept(): Promise<void> {
+    const answer = await this.answerNow();
+    if (answer) this.send({ description: answer });
   }
 
   close(): void {

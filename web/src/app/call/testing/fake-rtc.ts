@@ -18,12 +18,16 @@ export class FakeRtcPeer extends EventTarget {
     this.channels.push(channel);
     return channel;
   }
-  addTrack(track: MediaStreamTrack): void {
+  readonly senders: FakeSender[] = [];
+  addTrack(track: MediaStreamTrack): RTCRtpSender {
     this.addedTracks.push(track);
+    const sender = new FakeSender(track);
+    this.senders.push(sender);
+    return sender as unknown as RTCRtpSender;
   }
   addTransceiver(_kind: string, _init?: RTCRtpTransceiverInit): void {}
   getSenders(): RTCRtpSender[] {
-    return [];
+    return this.senders as unknown as RTCRtpSender[];
   }
   getTransceivers(): RTCRtpTransceiver[] {
     return [];
@@ -68,6 +72,24 @@ export class FakeRtcPeer extends EventTarget {
   become(state: RTCPeerConnectionState): void {
     this.connectionState = state;
     this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+/** A sender whose encoding parameters are kept, and every `setParameters` recorded. */
+export class FakeSender {
+  readonly applied: RTCRtpEncodingParameters[][] = [];
+  private encodings: RTCRtpEncodingParameters[] = [{ active: true }];
+  constructor(readonly track: MediaStreamTrack | null) {}
+  getParameters(): RTCRtpSendParameters {
+    return {
+      encodings: this.encodings.map((e) => ({ ...e })),
+      transactionId: 't',
+    } as RTCRtpSendParameters;
+  }
+  setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    this.encodings = parameters.encodings.map((e) => ({ ...e }));
+    this.applied.push(this.encodings);
+    return Promise.resolve();
   }
 }
 
@@ -122,11 +144,14 @@ export class FakeDataChannel extends EventTarget {
 export class FakeTrack {
   enabled = true;
   readyState: MediaStreamTrackState = 'live';
-  constructor(readonly kind: 'audio' | 'video') {}
+  constructor(
+    readonly kind: 'audio' | 'video',
+    private readonly settings: MediaTrackSettings = {},
+  ) {}
   stop(): void {
     this.readyState = 'ended';
   }
   getSettings(): MediaTrackSettings {
-    return {};
+    return this.settings;
   }
 }
