@@ -74,7 +74,9 @@ async function measure(
   pids: readonly number[],
 ): Promise<Sample> {
   await quiescent(pids);
-  await sleep(1000);
+  // node-redis arms an AbortSignal.timeout (the gateway's 2 s command timeout) for every
+  // command and keeps it until it fires, finished or not: let the last burst's expire.
+  await sleep(2500);
   await Promise.all(inspectors.map((i) => i.collectGarbage()));
   await sleep(500);
   const usages = await Promise.all(inspectors.map((i) => i.memoryUsage()));
