@@ -75,7 +75,8 @@ async function measure(
 ): Promise<Sample> {
   await quiescent(pids);
   // node-redis arms an AbortSignal.timeout (the gateway's 2 s command timeout) for every
-  // command and keeps it until it fires, finished or not: let the last burst's expire.
+  // command and keeps it until it fires, finished or not: the last burst's have expired
+  // by the reading (measured: they were not what the gateway retains after the waves).
   await sleep(2500);
   await Promise.all(inspectors.map((i) => i.collectGarbage()));
   await sleep(500);
