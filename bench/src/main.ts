@@ -1,7 +1,8 @@
 /**
  * Callgate benchmark suite. `npm run bench` (= `nx run bench:bench`) runs every section
  * and rewrites docs/BENCHMARKS.md; `--only <name>` runs one (the others keep their last
- * stored result), `--quick` uses small sizes to check the harness.
+ * stored result), `--quick` uses small sizes to check the harness, `--step <name>` runs only
+ * some steps of a section (printed, never written to the docs).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,11 +29,16 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string', multiple: true },
     quick: { type: 'boolean', default: false },
+    /** Only these steps of a section (e.g. turn's `calls`); the docs are not rewritten. */
+    step: { type: 'string', multiple: true },
     'no-write': { type: 'boolean', default: false },
     /** Only rewrite docs/BENCHMARKS.md from the stored results. */
     render: { type: 'boolean', default: false },
   },
 });
+
+const steps = values.step?.flatMap((s) => s.split(',')) ?? null;
+const noWrite = values['no-write'] || steps !== null;
 
 const selected = values.only
   ? values.only
@@ -65,7 +71,7 @@ for (const benchmark of selected) {
   log(`start (load average ${machine.loadAtStart})`);
   let result: BenchmarkResult;
   try {
-    const outcome = await benchmark.run({ quick: values.quick, repoRoot, log });
+    const outcome = await benchmark.run({ quick: values.quick, steps, repoRoot, log });
     result = {
       name: benchmark.name,
       title: benchmark.title,
@@ -97,18 +103,16 @@ for (const benchmark of selected) {
       `${r.figure}: ${r.value ?? 'n/a'} ${r.unit} vs ${r.baseline} ${r.baselineValue ?? 'n/a'} → ${r.met === null ? 'no target' : r.met ? 'met' : 'MISSED'}`,
     );
   }
-  if (values.quick || values['no-write']) {
+  if (values.quick || noWrite) {
     for (const detail of result.details) console.log(detail);
   } else {
     saveResult(repoRoot, result);
   }
   log(`done in ${result.durationSeconds.toFixed(0)} s`);
 }
-if (!values['no-write'] && !values.quick) await writeBenchmarksDoc(repoRoot);
+if (!noWrite && !values.quick) await writeBenchmarksDoc(repoRoot);
 console.log(
   `bench: ${selected.length - failed}/${selected.length} sections measured in ${((Date.now() - suiteStart) / 1000).toFixed(0)} s` +
-    (values.quick || values['no-write']
-      ? ' (docs not rewritten)'
-      : '; docs/BENCHMARKS.md rewritten'),
+    (values.quick || noWrite ? ' (docs not rewritten)' : '; docs/BENCHMARKS.md rewritten'),
 );
 process.exit(failed > 0 ? 1 : 0);

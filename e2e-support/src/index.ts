@@ -14,4 +14,5 @@ export * from './test-certificates.js';
 export * from './turn-credentials.js';
 export * from './webrtc-probe.js';
 export * from './in-call-probe.js';
+export * from './invites.js';
 export * from './replicas.js';

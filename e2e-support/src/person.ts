@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ContainerBrowser } from './container-browser.js';
 import { APP_URL, SUITE_ADMIN } from './stack.js';
+import { signUpThroughUi } from './invites.js';
 import { instrumentRinging } from './ringing-probe.js';
 import { instrumentPeerConnections, openPeerConnections } from './webrtc-probe.js';
 
@@ -90,15 +91,13 @@ export class Person {
    * benchmark) sign up directly.
    */
   async signUp(): Promise<void> {
-    if (!this.page.url().includes('invite=') && (await this.signUpNeedsInvite())) {
-      await this.page.goto(new URL((await this.inviteFromSuiteAdmin()).path, APP_URL).href);
-      await this.page.getByTestId('invite-notice').waitFor();
-    }
-    await this.page.getByLabel('Username').fill(this.username);
-    await this.page.getByLabel('Password').fill(this.password);
-    await this.page.getByRole('button', { name: 'Sign up' }).click();
-    await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await this.page.getByTestId('connection-state').getByText('Online').waitFor();
+    await signUpThroughUi(this.page, {
+      username: this.username,
+      password: this.password,
+      browser: this.side.browser,
+      appUrl: APP_URL,
+      admin: SUITE_ADMIN,
+    });
   }
 
   /** Signs in with the username and `password` (another window of the same person). */
@@ -108,43 +107,6 @@ export class Person {
     await this.page.getByRole('button', { name: 'Sign in' }).click();
     await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
     await this.page.getByTestId('connection-state').getByText('Online').waitFor();
-  }
-
-  /** REGISTRATION=invite with an admin already there (a stack run `open` needs none). */
-  private async signUpNeedsInvite(): Promise<boolean> {
-    return this.page.evaluate(async () => {
-      const response = await fetch('/api/auth/registration');
-      if (!response.ok) throw new Error(`registration mode: HTTP ${response.status}`);
-      const info = (await response.json()) as { mode: string; firstAccount: boolean };
-      return info.mode === 'invite' && !info.firstAccount;
-    });
-  }
-
-  /** An invite link from the suite admin, made through the API in a separate profile. */
-  private async inviteFromSuiteAdmin(): Promise<{ path: string }> {
-    const context = await this.side.browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(APP_URL);
-      return await page.evaluate(async (admin) => {
-        const login = await fetch('/api/auth/login', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(admin),
-        });
-        if (!login.ok) throw new Error(`suite admin sign-in: HTTP ${login.status}`);
-        const { accessToken } = (await login.json()) as { accessToken: string };
-        const created = await fetch('/api/admin/invites', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-          body: JSON.stringify({ note: 'e2e' }),
-        });
-        if (!created.ok) throw new Error(`invite: HTTP ${created.status}`);
-        return (await created.json()) as { path: string };
-      }, SUITE_ADMIN);
-    } finally {
-      await context.close();
-    }
   }
 
   /** Searches for `other` and waits until the contact list shows them online. */

@@ -9,6 +9,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { attachBrowser, type ContainerBrowser } from './container-browser.js';
+import { createAdminCommand } from './invites.js';
 import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
 export const REPOSITORY_ROOT = join(__dirname, '../..');
@@ -134,11 +135,7 @@ export const SUITE_ADMIN = {
 } as const;
 
 async function createSuiteAdmin(gateway: StartedTestContainer): Promise<void> {
-  const result = await gateway.exec([
-    'sh',
-    '-c',
-    `ADMIN_PASSWORD='${SUITE_ADMIN.password}' exec callgate-create-admin ${SUITE_ADMIN.username}`,
-  ]);
+  const result = await gateway.exec(createAdminCommand(SUITE_ADMIN));
   if (result.exitCode !== 0) {
     throw new Error(`callgate-create-admin failed (${result.exitCode}): ${result.output}`);
   }

@@ -105,10 +105,7 @@ describe('Callgate end to end (composed stack, containerised Chromium)', () => {
   });
 
   describe('in the call', () => {
-    describeInCall(
-      () => stack,
-      () => ({ alice, bob }),
-    );
+    describeInCall(() => ({ alice, bob }));
   });
 
   describe('first load and accessibility', () => {

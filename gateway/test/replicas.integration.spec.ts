@@ -150,6 +150,50 @@ describe('two gateway replicas sharing Redis', () => {
     await send(a, 'call:hangup', { callId });
   });
 
+  it('reloads that land on the other replica rejoin: the peer renegotiates, signals flow, the call lives on', async () => {
+    const alice = await registerUser(one.baseUrl, 'ja');
+    const bob = await registerUser(two.baseUrl, 'jb');
+    const a1 = await open(one, alice);
+    const b1 = await open(two, bob);
+    const incoming = nextEvent(b1, 'call:incoming');
+    const invite = await send(a1, 'call:invite', { to: bob.id });
+    const callId = invite.ok ? invite.callId : '';
+    await incoming;
+    expect(await send(b1, 'call:accept', { callId })).toEqual({ ok: true });
+
+    // Alice's reloaded page connects to replica 2 before replica 1 has seen her old socket
+    // close: the new socket finds a live carrier, and the close must hand the call over.
+    const a2 = await open(two, alice);
+    const resumed = nextEvent(a2, 'call:resume');
+    a1.disconnect();
+    expect(await resumed).toMatchObject({ callId, role: 'caller', phase: 'active' });
+    const bobRenegotiates = nextEvent(b1, 'call:peer-rejoined');
+    expect(await send(a2, 'call:rejoin', { callId })).toEqual({ ok: true });
+    expect(await bobRenegotiates).toEqual({ callId });
+    const offer = nextEvent(b1, 'signal');
+    await send(a2, 'signal', { callId, description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(await offer).toMatchObject({ callId, from: alice.id, description: { type: 'offer' } });
+
+    // Bob's reload the usual way round (close first), back on replica 1.
+    const aliceRenegotiates = nextEvent(a2, 'call:peer-rejoined');
+    b1.disconnect();
+    await delay(150);
+    const b2 = connectSocket(one.baseUrl, bob.token);
+    sockets.push(b2);
+    const bobResumed = nextEvent(b2, 'call:resume');
+    await connected(b2);
+    expect(await bobResumed).toMatchObject({ callId, role: 'callee', phase: 'active' });
+    expect(await send(b2, 'call:rejoin', { callId })).toEqual({ ok: true });
+    expect(await aliceRenegotiates).toEqual({ callId });
+    const answer = nextEvent(a2, 'signal');
+    await send(b2, 'signal', { callId, description: { type: 'answer', sdp: 'v=0\r\n' } });
+    expect(await answer).toMatchObject({ callId, from: bob.id, description: { type: 'answer' } });
+
+    const ended = nextEvent(b2, 'call:ended');
+    expect(await send(a2, 'call:hangup', { callId })).toEqual({ ok: true });
+    expect(await ended).toEqual({ callId, reason: 'hangup' });
+  });
+
   it('a ring deadline armed on replica 1 fires on replica 2 after replica 1 is gone', async () => {
     const alice = await registerUser(one.baseUrl, 'da');
     const bob = await registerUser(two.baseUrl, 'db');

@@ -41,16 +41,30 @@ export function connectClient(
   } as Parameters<typeof io>[1] & { localAddress: string });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error) => {
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
       socket.close();
-      reject(new Error(`connect ${user.id} from ${localAddress}: ${error.message}`));
+      reject(new Error(`connect ${user.id} from ${localAddress}: ${refusal(error)}`));
     });
   });
 }
 
-/** Connects every user with at most `concurrency` handshakes in flight. */
+/**
+ * The server's refusal in full: the gateway's `connect_error` carries only the contract
+ * reason in `message` (`unauthorized` for a bad token, a gone account and an internal
+ * failure alike) and the code and sentence that tell them apart in `data`.
+ */
+export function refusal(error: Error & { data?: unknown }): string {
+  const data = error.data as { code?: unknown; message?: unknown } | undefined;
+  if (typeof data?.message !== 'string') return error.message;
+  return `refused with ${error.message} (${String(data.code)}: ${data.message})`;
+}
+
+/**
+ * Connects every user with at most `concurrency` handshakes in flight; user i goes to
+ * `baseUrls[i % baseUrls.length]` (the replicas of one gateway).
+ */
 export async function connectAll(
-  baseUrl: string,
+  baseUrls: readonly string[],
   users: readonly BenchUser[],
   addresses: readonly string[],
   concurrency = 64,
@@ -61,7 +75,7 @@ export async function connectAll(
     while (next < users.length) {
       const index = next++;
       sockets[index] = await connectClient(
-        baseUrl,
+        baseUrls[index % baseUrls.length]!,
         users[index]!,
         addresses[index % addresses.length]!,
       );

@@ -7,9 +7,9 @@ import pg from 'pg';
 import type { BenchUser } from './clients.ts';
 import { mintAccessToken } from './tokens.ts';
 import { startPostgres } from './postgres.ts';
-import { startRedis } from './redis.ts';
+import { startRedis, type Redis } from './redis.ts';
 import { onCleanup } from './cleanup.ts';
-import { startProcess } from './process.ts';
+import { startProcess, type StartedProcess } from './process.ts';
 import type { BenchmarkContext } from './result.ts';
 import { freePort, waitForHttp, type ServerOptions, type SignalingServer } from './servers.ts';
 
@@ -18,11 +18,15 @@ export interface GatewayServer extends SignalingServer {
   turnSecret: string;
   /** TURN credentials as the gateway issues them to `user`. */
   turnCredentials: (user: BenchUser) => Promise<TurnCredentials>;
+  /** The Redis the replicas share (its container, for CPU readings). */
+  redis: Redis;
 }
 
 export interface GatewayOptions extends ServerOptions {
   /** Host name the gateway puts into TURN URLs. */
   turnHost?: string;
+  /** Gateway processes sharing the one PostgreSQL and Redis (default 1). */
+  replicas?: number;
   env?: Record<string, string>;
 }
 
@@ -41,57 +45,78 @@ export function gatewayEntry(repoRoot: string): string {
   return entry;
 }
 
+/** One gateway process of a (possibly replicated) bench gateway. */
+interface Replica {
+  url: string;
+  process: StartedProcess;
+  logFile: string;
+}
+
 /**
  * Starts the real gateway (`node gateway/dist/main.js`) on its own PostgreSQL 17 and
- * Redis 8 containers with fresh random secrets; users are registered through the REST API.
+ * Redis 8 containers with fresh random secrets, as `options.replicas` processes (default
+ * one) sharing them, as `--scale gateway=N` runs it; users are registered through the
+ * REST API of the first replica.
  */
 export async function startGatewayServer(
   context: BenchmarkContext,
   options: GatewayOptions,
 ): Promise<GatewayServer> {
   const entry = gatewayEntry(context.repoRoot);
-  const port = options.port ?? (await freePort());
   const [db, redis] = await Promise.all([startPostgres(), startRedis()]);
   const jwtSecret = randomBytes(32).toString('base64url');
   const turnSecret = randomBytes(32).toString('base64url');
   const logDir = mkdtempSync(join(tmpdir(), 'callgate-bench-gateway-'));
   onCleanup('gateway log directory', () => rmSync(logDir, { recursive: true, force: true }));
-  const logFile = join(logDir, 'gateway.log');
-  const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), entry], {
-    cpus: options.cpus,
-    stdoutFile: logFile,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      JWT_SECRET: jwtSecret,
-      TURN_SECRETS: turnSecret,
-      TURN_HOST: options.turnHost ?? '127.0.0.1',
-      ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
-      // Load generators register thousands of users; invites are not what is measured.
-      REGISTRATION: 'open',
-      LOG_LEVEL: process.env['BENCH_GATEWAY_LOG_LEVEL'] ?? 'info',
-      ...options.env,
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await Promise.race([
-      waitForHttp(`${url}/api/health`, 90_000),
-      proc.exited.then((code) => {
-        throw new Error(`gateway exited with ${code}`);
-      }),
-    ]);
-  } catch (error) {
-    await proc.stop();
+  const started: Replica[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(started.map((r) => r.process.stop()));
     await Promise.all([db.stop(), redis.stop()]);
-    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
-    throw new Error(`gateway did not become healthy: ${proc.output().slice(-2000)}\n${log}`, {
-      cause: error,
+  };
+  const count = options.replicas ?? 1;
+  // One after the other: the first one migrates the fresh database.
+  for (let i = 0; i < count; i++) {
+    const port = i === 0 && options.port !== undefined ? options.port : await freePort();
+    const logFile = join(logDir, `gateway-${i + 1}.log`);
+    const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), entry], {
+      cpus: options.cpus,
+      stdoutFile: logFile,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        REPLICA_ID: `bench-${i + 1}`,
+        JWT_SECRET: jwtSecret,
+        TURN_SECRETS: turnSecret,
+        TURN_HOST: options.turnHost ?? '127.0.0.1',
+        ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+        // Load generators register thousands of users; invites are not what is measured.
+        REGISTRATION: 'open',
+        LOG_LEVEL: process.env['BENCH_GATEWAY_LOG_LEVEL'] ?? 'info',
+        ...options.env,
+      },
     });
+    const replica = { url: `http://127.0.0.1:${port}`, process: proc, logFile };
+    started.push(replica);
+    try {
+      await Promise.race([
+        waitForHttp(`${replica.url}/api/health`, 90_000),
+        proc.exited.then((code) => {
+          throw new Error(`gateway exited with ${code}`);
+        }),
+      ]);
+    } catch (error) {
+      await stopAll();
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
+      throw new Error(
+        `gateway replica ${i + 1} did not become healthy: ${proc.output().slice(-2000)}\n${log}`,
+        { cause: error },
+      );
+    }
   }
+  const url = started[0]!.url;
   let counter = 0;
   const runId = randomBytes(3).toString('hex');
 
@@ -159,16 +184,18 @@ export async function startGatewayServer(
   };
 
   return {
-    name: 'gateway',
+    name: count === 1 ? 'gateway' : `gateway ×${count}`,
     url,
-    process: proc,
+    process: started[0]!.process,
+    replicas: started.map(({ url: replicaUrl, process: replicaProcess }) => ({
+      url: replicaUrl,
+      process: replicaProcess,
+    })),
     users,
     jwtSecret,
     turnSecret,
     turnCredentials,
-    stop: async () => {
-      await proc.stop();
-      await Promise.all([db.stop(), redis.stop()]);
-    },
+    redis,
+    stop: stopAll,
   };
 }

@@ -17,5 +17,9 @@ export async function startPostgres(): Promise<Database> {
   const stop = onCleanup('postgres container', async () => {
     await container.stop({ timeout: 5_000 });
   });
-  return { url: container.getConnectionUri(), container, stop };
+  // Straight to the container over Docker's bridge (as the stack's gateway reaches it), not
+  // through the published port and Docker's userland proxy.
+  const address = container.getIpAddress('bridge');
+  const url = `postgres://${container.getUsername()}:${encodeURIComponent(container.getPassword())}@${address}:5432/${container.getDatabase()}`;
+  return { url, container, stop };
 }

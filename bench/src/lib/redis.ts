@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { onCleanup } from './cleanup.ts';
+import { run } from './process.ts';
 
 export interface Redis {
-  /** `redis://:password@host:port`, for the gateway's REDIS_URL. */
+  /**
+   * `redis://:password@<container ip>:6379`, for the gateway's REDIS_URL: straight to the
+   * container over Docker's bridge, as the stack's gateway reaches it, not through the
+   * published port (Docker's userland proxy would add a copy of every command and reply,
+   * in a process the bench neither pins nor counts).
+   */
   url: string;
   container: StartedRedisContainer;
+  /** Host pid of `redis-server` (Docker shares the host kernel), for CPU readings. */
+  pid: () => Promise<number>;
+  /** Pins the container to a CPU list (`docker update --cpuset-cpus`), e.g. the server core. */
+  pin: (cpus: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -21,5 +31,14 @@ export async function startRedis(): Promise<Redis> {
   const stop = onCleanup('redis container', async () => {
     await container.stop({ timeout: 5_000 });
   });
-  return { url: container.getConnectionUrl(), container, stop };
+  const id = container.getId();
+  return {
+    url: `redis://:${encodeURIComponent(container.getPassword())}@${container.getIpAddress('bridge')}:6379`,
+    container,
+    pid: async () => Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
+    pin: async (cpus) => {
+      await run('docker', ['update', '--cpuset-cpus', cpus, id]);
+    },
+    stop,
+  };
 }

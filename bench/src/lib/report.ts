@@ -74,6 +74,7 @@ export async function writeBenchmarksDoc(repoRoot: string): Promise<string> {
     'npm run bench                                  # whole suite (nx run bench:bench), < 20 min',
     'npx nx run bench:bench --args="--only signaling"   # one section: call-setup | signaling | memory | turn | startup',
     'npx nx run bench:bench --args="--quick"           # small sizes, to check the harness',
+    'npx nx run bench:bench --args="--only turn --step calls"   # some steps of a section, printed only',
     '```',
     '',
     'Needs Docker (PostgreSQL, coturn and the composed stack run in containers), `taskset`',

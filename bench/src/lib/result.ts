@@ -71,6 +71,8 @@ export function row(
 export interface BenchmarkContext {
   /** Smaller sizes and shorter steps for a quick check of the harness. */
   quick: boolean;
+  /** `--step`: run only these named steps of the section (null = all of them). */
+  steps: readonly string[] | null;
   repoRoot: string;
   log: (message: string) => void;
 }

@@ -7,9 +7,12 @@ import type { BenchUser } from './clients.ts';
 /** A signaling server under test: the gateway or the baseline relay. */
 export interface SignalingServer {
   name: string;
-  /** Base URL, e.g. http://127.0.0.1:3000 */
+  /** Base URL, e.g. http://127.0.0.1:3000 (the first replica's). */
   url: string;
+  /** The first replica's process. */
   process: StartedProcess;
+  /** Every process serving signaling (the gateway may run several replicas on one Redis). */
+  replicas: { url: string; process: StartedProcess }[];
   /** Creates `count` users able to open signaling sockets. */
   users: (count: number) => Promise<BenchUser[]>;
   stop: () => Promise<void>;
@@ -78,6 +81,7 @@ export async function startBaselineRelay(
     name: 'baseline relay',
     url,
     process: proc,
+    replicas: [{ url, process: proc }],
     users: (count) =>
       Promise.resolve(
         Array.from({ length: count }, () => {

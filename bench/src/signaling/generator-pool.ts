@@ -49,15 +49,18 @@ export class GeneratorPool {
     return new GeneratorPool(generators);
   }
 
-  /** Connects the accounts, an even number per generator (they pair up inside one). */
-  async connect(url: string, accounts: BenchUser[], addresses: string[]): Promise<number> {
+  /**
+   * Connects the accounts, an even number per generator (they pair up inside one, caller
+   * at an even index, callee at the next): with two `urls` every call spans both replicas.
+   */
+  async connect(urls: string[], accounts: BenchUser[], addresses: string[]): Promise<number> {
     const pairs = shares(Math.floor(accounts.length / 2), this.generators.length);
     let offset = 0;
     const times = await Promise.all(
       this.generators.map((g, i) => {
         const mine = accounts.slice(offset, offset + pairs[i]! * 2);
         offset += mine.length;
-        return g.connect(url, mine, addresses);
+        return g.connect(urls, mine, addresses);
       }),
     );
     return Math.max(...times);

@@ -59,10 +59,26 @@ export class LoadGenerator {
     return withTimeout(`load generator ${command.type}`, reply, timeoutMs);
   }
 
-  async connect(url: string, users: BenchUser[], addresses: string[]): Promise<number> {
-    const reply = await this.request({ type: 'connect', url, users, addresses }, 180_000);
+  /** Connects `users` (user i to `urls[i % urls.length]`); resolves with the time taken. */
+  async connect(urls: string[], users: BenchUser[], addresses: string[]): Promise<number> {
+    const reply = await this.request({ type: 'connect', urls, users, addresses }, 180_000);
     if (reply.type !== 'connected') throw new Error(`connect failed: ${JSON.stringify(reply)}`);
     return reply.milliseconds;
+  }
+
+  /** Subscribes each listed user's socket to the presence of its ids; resolves with the total. */
+  async watch(lists: Record<string, string[]>): Promise<number> {
+    const reply = await this.request({ type: 'watch', watch: lists }, 120_000);
+    if (reply.type !== 'watching') throw new Error(`watch failed: ${JSON.stringify(reply)}`);
+    return reply.subscriptions;
+  }
+
+  /** `presence` events this generator's sockets heard so far. */
+  async presenceHeard(): Promise<number> {
+    const reply = await this.request({ type: 'presence-count' }, 30_000);
+    if (reply.type !== 'presence-count')
+      throw new Error(`presence count failed: ${JSON.stringify(reply)}`);
+    return reply.heard;
   }
 
   /** Closes every socket of this generator. */

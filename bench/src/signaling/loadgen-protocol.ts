@@ -2,8 +2,13 @@ import type { BenchUser } from '../lib/clients.ts';
 
 /** Messages the orchestrator sends to a load generator process over IPC. */
 export type LoadgenCommand =
-  | { type: 'connect'; url: string; users: BenchUser[]; addresses: string[] }
+  /** User i connects to `urls[i % urls.length]`: with two replicas, the two sides of a pair differ. */
+  | { type: 'connect'; urls: string[]; users: BenchUser[]; addresses: string[] }
   | { type: 'step'; rate: number; seconds: number; candidatesPerCall: number }
+  /** Each listed user's socket subscribes to the presence of those ids (`presence:subscribe`). */
+  | { type: 'watch'; watch: Record<string, string[]> }
+  /** How many `presence` events this generator's sockets have heard since they connected. */
+  | { type: 'presence-count' }
   /** Closes every socket this generator holds (they stay usable for a later connect). */
   | { type: 'disconnect' }
   | { type: 'close' };
@@ -30,4 +35,6 @@ export type LoadgenReply =
   /** `sample`: every emit→delivery latency of the step (ms), so shares can be pooled. */
   | { type: 'step-result'; result: StepResult; sample: number[] }
   | { type: 'disconnected'; count: number }
+  | { type: 'watching'; subscriptions: number }
+  | { type: 'presence-count'; heard: number }
   | { type: 'error'; message: string };

@@ -6,7 +6,7 @@
  * Both ends live in this process, so one monotonic clock times them.
  */
 import { performance } from 'node:perf_hooks';
-import type { Ack } from '@callgate/protocol';
+import { PRESENCE_SUBSCRIBE_MAX_IDS, type Ack } from '@callgate/protocol';
 import { connectAll, type BenchUser, type SignalingClient } from '../lib/clients.ts';
 import { summarize } from '../lib/stats.ts';
 import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protocol.ts';
@@ -34,6 +34,8 @@ interface Pair {
 }
 
 let peers: Peer[] = [];
+/** `presence` events heard by every socket of this generator (section 3's fan-out row). */
+let presenceHeard = 0;
 let freePairs: Pair[] = [];
 
 function send(reply: LoadgenReply): void {
@@ -64,6 +66,7 @@ function listen(peer: Peer): void {
   peer.socket.on('call:incoming', () => deliver(peer, 'call:incoming'));
   peer.socket.on('call:accepted', () => deliver(peer, 'call:accepted'));
   peer.socket.on('call:ended', () => deliver(peer, 'call:ended'));
+  peer.socket.on('presence', () => presenceHeard++);
   peer.socket.on('signal', (payload) =>
     deliver(peer, payload.description ? `signal:${payload.description.type}` : 'signal:candidate'),
   );
@@ -152,6 +155,26 @@ async function runCall(pair: Pair, candidates: number, latencies: number[]): Pro
   pair.callId = null;
 }
 
+/** Subscribes each listed user's socket to its contacts, as a page showing them does. */
+async function watch(lists: Record<string, string[]>): Promise<number> {
+  let subscriptions = 0;
+  await Promise.all(
+    peers.map(async (peer) => {
+      const ids = lists[peer.user.id] ?? [];
+      for (let i = 0; i < ids.length; i += PRESENCE_SUBSCRIBE_MAX_IDS) {
+        const userIds = ids.slice(i, i + PRESENCE_SUBSCRIBE_MAX_IDS);
+        checked(
+          await ackOf<{ online: string[] }>((ack) =>
+            peer.socket.emit('presence:subscribe', { userIds }, ack),
+          ),
+        );
+        subscriptions += userIds.length;
+      }
+    }),
+  );
+  return subscriptions;
+}
+
 async function runStep(
   rate: number,
   seconds: number,
@@ -227,7 +250,7 @@ process.on('message', (command: LoadgenCommand) => {
     try {
       if (command.type === 'connect') {
         const t0 = performance.now();
-        const sockets = await connectAll(command.url, command.users, command.addresses);
+        const sockets = await connectAll(command.urls, command.users, command.addresses);
         const added = sockets.map((socket, i) => ({
           user: command.users[i]!,
           socket,
@@ -253,6 +276,10 @@ process.on('message', (command: LoadgenCommand) => {
         peers = [];
         freePairs = [];
         send({ type: 'disconnected', count });
+      } else if (command.type === 'watch') {
+        send({ type: 'watching', subscriptions: await watch(command.watch) });
+      } else if (command.type === 'presence-count') {
+        send({ type: 'presence-count', heard: presenceHeard });
       } else if (command.type === 'step') {
         const { result, sample } = await runStep(
           command.rate,

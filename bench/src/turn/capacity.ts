@@ -37,7 +37,10 @@ function compose(...args: string[]): string {
 
 /** Allocations held at the first refusal when accounts keep adding `perAccount` each. */
 export interface SweepResult {
+  /** Allocations the sweep itself held (at the refusal, or at the limit). */
   held: number;
+  /** Allocations coturn already held for others when the sweep started. */
+  heldBefore: number;
   firstRefusalAt: number | null;
   refusal: string | null;
   accounts: number;
@@ -162,13 +165,14 @@ export function sweepUntilRefusal(perAccount: number, batch: number, limit: numb
       if (refusal !== '' || held < wanted) {
         return {
           held,
+          heldBefore: before,
           firstRefusalAt: held,
           refusal: refusal || 'allocations stopped growing',
           accounts,
         };
       }
     }
-    return { held, firstRefusalAt: null, refusal: null, accounts };
+    return { held, heldBefore: before, firstRefusalAt: null, refusal: null, accounts };
   } finally {
     execFileSync('docker', ['rm', '-f', name]);
   }

@@ -48,6 +48,12 @@ class FakePresence {
   isSocketLive(userId: string, socketId: string): Promise<boolean> {
     return Promise.resolve(this.socketsOf(userId).includes(socketId) && !this.dead.has(socketId));
   }
+  hasSocket(userId: string, socketId: string): Promise<boolean> {
+    return Promise.resolve(this.socketsOf(userId).includes(socketId));
+  }
+  newestSocket(userId: string): Promise<string | undefined> {
+    return Promise.resolve(this.socketsOf(userId).at(-1));
+  }
 }
 
 /** Resolves user rooms to the sockets presence knows, like socket.io would. */
@@ -466,6 +472,60 @@ describe('CallService (call state machine)', () => {
     await disconnect(a);
     await expectRefusal(service.rejoin(bAgain, callId), 'conflict'); // alice is away now
     expect(emitter.take()).toEqual([]);
+  });
+
+  it("a reload whose new socket connects before the old one's close is seen: the close hands the call over, and the rejoin works", async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    emitter.take();
+    // The reloaded page's socket (maybe on another replica) finds a1 still live: nothing.
+    const a2 = connect(alice, 'a2');
+    await service.socketConnected(a2);
+    expect(emitter.take()).toEqual([]);
+    await disconnect(a);
+    expect(emitter.take()).toEqual([
+      {
+        to: 'a2',
+        event: 'call:resume',
+        payload: { callId, peer: bob, role: 'caller', phase: 'active', video: true },
+      },
+    ]);
+    await service.rejoin(a2, callId);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:peer-rejoined', payload: { callId } },
+    ]);
+    // No grace deadline was left behind: the call lives on.
+    await jest.advanceTimersByTimeAsync(GRACE_MS * 2 + DEADLINE_POLL_MS);
+    expect(emitter.take()).toEqual([]);
+    await service.signal(b, { callId, candidate: null });
+    expect(emitter.take()).toEqual([
+      { to: 'a2', event: 'signal', payload: { callId, from: bob.id, candidate: null } },
+    ]);
+  });
+
+  it('a second tab that closes before the call reaches it leaves the grace period running', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    connect(alice, 'a2');
+    emitter.take();
+    // a2 closes between being chosen as the heir and taking the call (its own close found
+    // nothing to detach): the call must not stay carried by a dead socket.
+    const newest = presence.newestSocket.bind(presence);
+    jest.spyOn(presence, 'newestSocket').mockImplementationOnce(async (userId) => {
+      const heir = await newest(userId);
+      presence.disconnect(alice.id, 'a2');
+      return heir;
+    });
+    await disconnect(a);
+    expect(emitter.take()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(GRACE_MS + DEADLINE_POLL_MS);
+    expect(emitter.take()).toEqual([
+      { to: 'b1', event: 'call:ended', payload: { callId, reason: 'disconnected' } },
+    ]);
   });
 
   it('a new tab of a user whose call lives in another tab gets nothing; a ringing callee tab is told', async () => {

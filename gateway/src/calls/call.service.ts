@@ -218,10 +218,12 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * A socket of `who` closed (or its replica died). When it carried the call (or was the
-   * last tab of a ringing callee) the member gets the grace period to come back; when the
-   * user still has another socket (`replacement`, after a replica died), that one takes
-   * the call over at once.
+   * A socket of `who` closed (or its replica died). When it carried the call and the user
+   * still has another socket (`replacement`, else their newest), that one takes the call
+   * over at once: a reloaded tab whose new socket connected before this close was seen
+   * (it found the old carrier still live and resumed nothing), or a second tab, which
+   * offers "Rejoin call". Otherwise, or for the last tab of a ringing callee, the member
+   * gets the grace period to come back.
    */
   async socketDisconnected(
     who: Pick<CallMember, 'userId' | 'socketId'>,
@@ -231,9 +233,12 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     const found = await this.store.findByUser(who.userId);
     if (found === undefined) return;
     await this.queue.run(found.id, async () => {
+      const heir =
+        replacement ?? (socketsLeft > 0 ? await this.presence.newestSocket(who.userId) : undefined);
       if (
-        replacement !== undefined &&
-        (await this.takeOver(found.id, who.userId, replacement, who.socketId))
+        heir !== undefined &&
+        heir !== who.socketId &&
+        (await this.takeOver(found.id, who.userId, heir, who.socketId))
       )
         return;
       await this.store.detach(
@@ -255,6 +260,20 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     const session = await this.store.attach(callId, userId, socketId, expectedCarrier);
     const role = session === undefined ? undefined : roleOf(session, userId);
     if (session === undefined || role === undefined) return false;
+    // The new carrier may have closed meanwhile (on any replica), and its own close found
+    // nothing to detach: a presence record removed before this check means the carrier is
+    // gone, so detach it here and the grace period runs, else the call would stay carried
+    // by a dead socket forever.
+    if (!(await this.presence.hasSocket(userId, socketId))) {
+      await this.store.detach(
+        callId,
+        userId,
+        socketId,
+        true,
+        this.config.signaling.reconnectGraceMs,
+      );
+      return true;
+    }
     this.notify.toSocket(socketId, 'call:resume', resumeOf(session, role));
     this.logger.log(`Call ${callId}: ${userId} resumed on a new connection`);
     return true;

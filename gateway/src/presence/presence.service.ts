@@ -117,6 +117,23 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     return timed(this.redis.hLen(redisKey('sockets', userId)));
   }
 
+  /** The most recently connected socket `userId` has, on any replica. */
+  async newestSocket(userId: string): Promise<string | undefined> {
+    const sockets = await timed(this.redis.hGetAll(redisKey('sockets', userId)));
+    let newest: string | undefined;
+    let newestAt = -1;
+    for (const [socketId, entry] of Object.entries(sockets)) {
+      const at = Number(/\|(\d+)$/.exec(entry)?.[1] ?? 0);
+      if (at > newestAt) [newest, newestAt] = [socketId, at];
+    }
+    return newest;
+  }
+
+  /** True while `socketId` of `userId` is registered (its close removes it at once). */
+  async hasSocket(userId: string, socketId: string): Promise<boolean> {
+    return (await timed(this.redis.hExists(redisKey('sockets', userId), socketId))) === 1;
+  }
+
   /** True when `socketId` of `userId` is registered on a replica that is alive. */
   async isSocketLive(userId: string, socketId: string): Promise<boolean> {
     return (await this.run(SOCKET_LIVE, userId, socketId, REPLICA_DEAD_AFTER_MS)) === 1;

@@ -10,8 +10,8 @@ import {
 
 /**
  * The gateway's Redis connection (node-redis v5, RESP2). One multiplexed connection per
- * process carries every command; the socket.io adapter duplicates it once for its blocking
- * stream reads.
+ * process carries every command; the socket.io adapter has its own publisher, which it
+ * duplicates for its blocking stream reads and its pub/sub (see redis-io-adapter.ts).
  */
 export type RedisClient = ReturnType<typeof createClient>;
 

@@ -48,10 +48,9 @@ export class LeanIoAdapter extends IoAdapter {
   }
 
   override async dispose(): Promise<void> {
+    // Nest closes every socket.io server (which stops the cluster adapter) before this.
     await super.dispose();
-    const client = this.cluster?.client;
-    if (client?.isReady) await client.close().catch(() => client.destroy());
-    else if (client?.isOpen) client.destroy();
+    await this.cluster?.close();
   }
 
   override bindMessageHandlers(

@@ -50,11 +50,16 @@ export class SignalingEmitter implements CallNotifier {
     (scoped.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
   }
 
+  /**
+   * One socket. When it is on this replica it is sent to directly: a room emit would also
+   * append the message to the adapter's Redis stream (an XADD of the whole SDP, read back
+   * by every replica) although no other replica can hold that socket id. Only a socket on
+   * another replica goes through the adapter.
+   */
   toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerPayload<E>): void {
-    (this.server().to(socketId).emit as (event: E, payload: ServerPayload<E>) => boolean)(
-      event,
-      payload,
-    );
+    const server = this.server();
+    const target = server.sockets.get(socketId) ?? server.to(socketId);
+    (target.emit as (event: E, payload: ServerPayload<E>) => boolean).call(target, event, payload);
   }
 
   /** `presence` to the sockets that subscribed to `userId` (never to everyone). */

@@ -48,6 +48,14 @@ export class InMemoryPresence implements Omit<
     return Promise.resolve(this.users.get(userId)?.sockets.size ?? 0);
   }
 
+  newestSocket(userId: string): Promise<string | undefined> {
+    return Promise.resolve([...(this.users.get(userId)?.sockets ?? [])].at(-1));
+  }
+
+  hasSocket(userId: string, socketId: string): Promise<boolean> {
+    return Promise.resolve(this.users.get(userId)?.sockets.has(socketId) ?? false);
+  }
+
   isSocketLive(userId: string, socketId: string): Promise<boolean> {
     return Promise.resolve(this.users.get(userId)?.sockets.has(socketId) ?? false);
   }

@@ -264,6 +264,21 @@ export class ActiveCall {
   }
 
   /**
+   * This tab picks up a call that was answered before it was reloaded (rejoin). Nothing is
+   * held for a call id or an Accept, and the connection created next is not a ringing
+   * one: without this the fresh connection's offer (caller) or answer (callee) would wait
+   * for an Accept that never comes, and neither side would ever connect. Call before
+   * {@link connect}; the media timer runs as after an answer.
+   */
+  resumeAnswered(): void {
+    if (this.closed) return;
+    this.answered = true;
+    this.outgoing.open();
+    this.outgoing.settle();
+    this.armMediaTimer('No network path to the other person was found in time.');
+  }
+
+  /**
    * The other side came back with a fresh connection (its page was reloaded): drop ours
    * and negotiate a new one, keeping camera, microphone, chat and the call itself.
    */

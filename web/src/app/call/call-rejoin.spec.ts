@@ -88,10 +88,47 @@ describe('CallService resume and rejoin after a reconnect or reload', () => {
     });
     await flush();
     expect(peers[0]!.remoteDescription).toEqual({ type: 'offer', sdp: 'new' });
+    // The call was answered long ago: the fresh connection's answer leaves at once (no
+    // ringing hold, no Accept to wait for), or neither side ever connects.
+    expect(signaling.events('signal')).toEqual([
+      { callId: 'r4', description: { type: 'answer', sdp: 'answer' } },
+    ]);
     peers[0]!.become('connected');
     expect(calls.state()).toMatchObject({ name: 'connected', connectedAt: 1_000 });
     calls.hangup();
     expect(sessionStorage.getItem('callgate.carriedCall')).toBeNull();
+  });
+
+  it('a rejoining caller sends the first offer of the fresh connection once the gateway took the rejoin', async () => {
+    sessionStorage.setItem(
+      'callgate.carriedCall',
+      JSON.stringify({ callId: 'r6', connectedAt: 2_000 }),
+    );
+    signaling.push('call:resume', {
+      callId: 'r6',
+      peer: bob,
+      role: 'caller',
+      phase: 'active',
+      video: true,
+    });
+    await flush();
+    expect(signaling.events('call:rejoin')).toEqual([{ callId: 'r6' }]);
+    expect(peers).toHaveLength(1);
+    // The other side (polite callee) never offers first on a fresh connection: ours must go.
+    peers[0]!.dispatchEvent(new Event('negotiationneeded'));
+    await flush();
+    expect(signaling.events('signal')).toEqual([
+      { callId: 'r6', description: { type: 'offer', sdp: 'offer' } },
+    ]);
+    signaling.push('signal', {
+      callId: 'r6',
+      from: bob.id,
+      description: { type: 'answer', sdp: 'theirs' },
+    });
+    await flush();
+    expect(peers[0]!.remoteDescription).toEqual({ type: 'answer', sdp: 'theirs' });
+    peers[0]!.become('connected');
+    expect(calls.state()).toMatchObject({ name: 'connected', connectedAt: 2_000 });
   });
 
   it('another tab offers "Rejoin call"; the gateway refusing it ends with its sentence', async () => {
@@ -115,6 +152,18 @@ describe('CallService resume and rejoin after a reconnect or reload', () => {
       detail: 'This call is connected in another tab.',
     });
     expect(peers).toHaveLength(0);
+  });
+
+  it('a ringing call handed to this tab (the calling tab closed) can be rejoined once answered', async () => {
+    signaling.push('call:resume', { callId: 'r7', peer: bob, role: 'caller', phase: 'ringing' });
+    expect(calls.elsewhere()?.phase).toBe('ringing');
+    await calls.rejoin();
+    expect(signaling.events('call:rejoin')).toEqual([]);
+    signaling.push('call:accepted', { callId: 'r7', role: 'caller' });
+    expect(calls.elsewhere()?.phase).toBe('active');
+    await calls.rejoin();
+    expect(signaling.events('call:rejoin')).toEqual([{ callId: 'r7' }]);
+    expect(calls.state()).toMatchObject({ name: 'connecting', callId: 'r7', role: 'caller' });
   });
 
   it('shows a still-ringing incoming call again', () => {

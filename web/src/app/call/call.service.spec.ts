@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import type { UserSummary } from '@callgate/protocol';
 
 import { SignalingClient } from '../signaling/signaling-client';
+import { MEDIA_TIMEOUT_MS } from './active-call';
 import { MediaDevicesService } from './media-devices.service';
 import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
 import { TurnCredentialsService } from './turn-credentials.service';
@@ -292,6 +293,26 @@ describe('CallService', () => {
     expect(peers[1]!.channels).toHaveLength(1);
     peers[1]!.become('connected');
     expect(state()).toMatchObject({ name: 'connected', connectedAt });
+  });
+
+  it('a fresh connection after the other side rejoined that never connects ends the call in time', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c8' }));
+    await calls.call(bob);
+    signaling.push('call:accepted', { callId: 'c8' });
+    await flush();
+    peers[0]!.become('connected');
+    jest.useFakeTimers();
+    try {
+      signaling.push('call:peer-rejoined', { callId: 'c8' });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(peers).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(MEDIA_TIMEOUT_MS);
+      expect(state()).toMatchObject({ name: 'ended', reason: 'disconnected', byMe: false });
+      expect(signaling.events('call:hangup')).toEqual([{ callId: 'c8' }]);
+      expect(peers[1]!.closed).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it.each(['timeout', 'cancelled', 'answered_elsewhere'] as const)(

@@ -176,6 +176,7 @@ export class CallService extends CurrentCall {
       return;
     }
     call.acceptSignals();
+    call.resumeAnswered();
     await this.connect(call);
   }
 
@@ -220,6 +221,10 @@ export class CallService extends CurrentCall {
   private async onAccepted(callId: string, resendOffer: boolean): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
+    // A ringing call this tab was handed (the calling tab closed) is answered: it can be
+    // rejoined now.
+    const elsewhere = this.elsewhere();
+    if (elsewhere?.callId === callId) this.elsewhere.set({ ...elsewhere, phase: 'active' });
     if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
     this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
     await this.connect(call);
@@ -262,6 +267,8 @@ export class CallService extends CurrentCall {
     if (!call || call.callId !== callId || call.closed) return;
     if (state.name === 'connected') this.machine.setState({ ...state, name: 'reconnecting' });
     await this.connect(call, () => call.reconnect());
+    // The fresh connection gets as long as a lost one to come back, then the call ends.
+    call.armMediaTimer('the connection was lost and could not be restored.');
   }
 
   /** Creates (or, for `reconnect`, replaces) the call's connection; ends it if that fails. */

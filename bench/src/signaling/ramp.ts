@@ -1,0 +1,193 @@
+import { sourceAddresses } from '../lib/clients.ts';
+import { InspectorSession } from '../lib/inspector.ts';
+import {
+  profileDuring,
+  profileMarkdown,
+  summarizeProfile,
+  type ProfileSummary,
+} from '../lib/profile.ts';
+import type { BenchmarkContext } from '../lib/result.ts';
+import type { SignalingServer } from '../lib/servers.ts';
+import { cpuSeconds } from '../lib/process.ts';
+import { GeneratorPool, generatorLayout } from './generator-pool.ts';
+import type { StepResult } from './loadgen-protocol.ts';
+import { cpuMicrosPerMessage } from './step-merge.ts';
+
+export const SERVER_CPU = '0';
+export const P99_LIMIT_MS = 100;
+export const CANDIDATES_PER_CALL = 10;
+/** Relayed messages per call: invite, accept, offer, answer, candidates, hangup. */
+export const MESSAGES_PER_CALL = 5 + CANDIDATES_PER_CALL;
+
+/** A step as the orchestrator saw it: the generators' result plus the server side's CPU. */
+export interface MeasuredStep extends StepResult {
+  /** CPU of every server process (all replicas) over the step, as a fraction of one core. */
+  serverCpu: number;
+  /** Server processes' CPU per delivered message, µs. */
+  serverMicrosPerMessage: number;
+  /** Redis's CPU per delivered message, µs (0 for the baseline, which has none). */
+  redisMicrosPerMessage: number;
+  /** Redis's CPU over the step, as a fraction of one core. */
+  redisCpu: number;
+}
+
+export function passed(step: StepResult): boolean {
+  return (
+    step.latency.p99 < P99_LIMIT_MS &&
+    Object.keys(step.errors).length === 0 &&
+    step.backlogged === 0 &&
+    step.completed === step.attempted
+  );
+}
+
+export interface Ramp {
+  server: string;
+  steps: MeasuredStep[];
+  /** Highest offered rate that passed (calls/s); 0 when none did. */
+  sustained: number;
+  /** Step at the comparison rate. */
+  comparison: MeasuredStep | null;
+  generators: number;
+  profile: string | null;
+  profileSummary: ProfileSummary | null;
+  profileRate: number;
+  incidents: string[];
+}
+
+export interface RampOptions {
+  rates: readonly number[];
+  stepSeconds: number;
+  users: number;
+  /** Rate of the longer latency-comparison step; 0 = half this server's sustained rate. */
+  comparisonRate: () => number;
+  /** Host pid of the Redis the server uses, when it has one (its CPU is counted apart). */
+  redisPid?: number;
+}
+
+/**
+ * Ramps the offered call rate until three steps in a row fail (or p99 passes 1 s), then
+ * runs one longer step at the comparison rate and one profiled step where it broke.
+ */
+export async function ramp(
+  context: BenchmarkContext,
+  server: SignalingServer,
+  options: RampOptions,
+): Promise<Ramp> {
+  const { rates, stepSeconds, users, redisPid } = options;
+  const layout = generatorLayout(SERVER_CPU);
+  const generator = await GeneratorPool.start(context.repoRoot, layout.cpus, layout.processes);
+  const pids = server.replicas.map((r) => r.process.pid);
+  const serverSeconds = () => pids.reduce((t, pid) => t + cpuSeconds(pid), 0);
+  const redisSeconds = () => (redisPid === undefined ? 0 : cpuSeconds(redisPid));
+  // The server side's own CPU over each step: what a message costs it, whatever limits the ramp.
+  const measured = async (rate: number, seconds: number): Promise<MeasuredStep> => {
+    const [cpuBefore, redisBefore] = [serverSeconds(), redisSeconds()];
+    const started = performance.now();
+    const step = await generator.step(rate, seconds, CANDIDATES_PER_CALL);
+    const cpu = serverSeconds() - cpuBefore;
+    const redis = redisSeconds() - redisBefore;
+    const elapsed = (performance.now() - started) / 1000;
+    return {
+      ...step,
+      serverCpu: cpu / elapsed,
+      serverMicrosPerMessage: cpuMicrosPerMessage(cpu, step.latency.count),
+      redisCpu: redis / elapsed,
+      redisMicrosPerMessage: cpuMicrosPerMessage(redis, step.latency.count),
+    };
+  };
+  try {
+    const accounts = await server.users(users);
+    const urls = server.replicas.map((r) => r.url);
+    const connectMs = await generator.connect(urls, accounts, sourceAddresses(8));
+    context.log(
+      `${server.name}: ${users} sockets connected in ${Math.round(connectMs)} ms over ${urls.length} replica(s)`,
+    );
+    const steps: MeasuredStep[] = [];
+    let failures = 0;
+    for (const rate of rates) {
+      const step = await measured(rate, stepSeconds);
+      steps.push(step);
+      context.log(
+        `${server.name}: ${rate} calls/s → p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms, ` +
+          `${step.completed}/${step.attempted} done, backlog ${step.backlogged}, errors ${JSON.stringify(step.errors)}, ` +
+          `generator CPU ${(step.generatorCpu * 100).toFixed(0)} %, server CPU ${(step.serverCpu * 100).toFixed(0)} % ` +
+          `(${step.serverMicrosPerMessage.toFixed(0)} µs/msg), Redis CPU ${(step.redisCpu * 100).toFixed(0)} %`,
+      );
+      failures = passed(step) ? 0 : failures + 1;
+      if (failures >= 3 || step.latency.p99 > 1000) break;
+    }
+    const sustained = Math.max(0, ...steps.filter(passed).map((s) => s.rate));
+    const rate = options.comparisonRate() || sustained / 2;
+    let comparison: MeasuredStep | null = null;
+    if (rate > 0) {
+      comparison = await measured(rate, stepSeconds * 1.5);
+      context.log(
+        `${server.name}: comparison at ${rate} calls/s → p99 ${comparison.latency.p99.toFixed(1)} ms`,
+      );
+    }
+    // Where does the server spend its time near saturation? Profile the first replica in
+    // one step at the first failing rate above the sustained one.
+    const profileRate =
+      steps.find((st) => st.rate > sustained && !passed(st))?.rate ??
+      Math.max(sustained, rates[0]!);
+    const inspector = await InspectorSession.attach(server.process);
+    let profileSummary: ProfileSummary;
+    try {
+      const { profile: cpuProfile } = await profileDuring(inspector, () =>
+        generator.step(profileRate, Math.min(stepSeconds, 5), CANDIDATES_PER_CALL),
+      );
+      profileSummary = summarizeProfile(cpuProfile, context.repoRoot);
+    } finally {
+      inspector.close();
+    }
+    const which = server.replicas.length > 1 ? ' (replica 1)' : '';
+    return {
+      server: server.name,
+      steps,
+      sustained,
+      comparison,
+      profile: profileMarkdown(
+        `${server.name}${which} CPU profile at ${profileRate} calls/s`,
+        profileSummary,
+      ),
+      profileSummary,
+      profileRate,
+      generators: generator.size,
+      incidents: generator.incidents,
+    };
+  } finally {
+    await generator.stop();
+  }
+}
+
+/** Names what stopped a ramp: the server side's core, the generator's, or neither. */
+export function limitedBy(r: Ramp): string {
+  const failed = r.steps.find((st) => st.rate > r.sustained && !passed(st));
+  if (failed === undefined) return `${r.server} passed every step of the ramp (not saturated)`;
+  const serverSide = failed.serverCpu + failed.redisCpu;
+  const what =
+    failed.generatorCpu >= 0.9
+      ? `the load generator (${(failed.generatorCpu * 100).toFixed(0)} % of its core)`
+      : serverSide >= 0.9
+        ? `the server core (${(failed.serverCpu * 100).toFixed(0)} % server processes${failed.redisCpu > 0 ? ` + ${(failed.redisCpu * 100).toFixed(0)} % Redis` : ''})`
+        : `neither core being full (server side ${(serverSide * 100).toFixed(0)} %, generator ${(failed.generatorCpu * 100).toFixed(0)} %): scheduling or queueing`;
+  return `${r.server} first failed at ${failed.rate} calls/s, limited by ${what}`;
+}
+
+export function stepsTable(r: Ramp): string {
+  const lines = [
+    `**${r.server}** — one row per offered rate (${MESSAGES_PER_CALL} relayed messages per call):`,
+    '',
+    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Server CPU | Redis CPU | Server µs/msg | Redis µs/msg | Pass |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of r.steps) {
+    const errors = Object.entries(s.errors)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    lines.push(
+      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${(s.serverCpu * 100).toFixed(0)} % | ${(s.redisCpu * 100).toFixed(0)} % | ${s.serverMicrosPerMessage.toFixed(0)} | ${s.redisMicrosPerMessage.toFixed(0)} | ${passed(s) ? 'yes' : 'no'} |`,
+    );
+  }
+  return lines.join('\n');
+}
