@@ -197,7 +197,8 @@ export class ActiveCall {
       freshIceServers: this.options.freshIceServers,
       createPeerConnection: this.options.createPeerConnection,
     });
-    if (callee && !this.answered) this.ringing = new RingingNegotiation(session.pc, send);
+    if (callee && !this.answered)
+      this.ringing = new RingingNegotiation(session.pc, send, session.relayOnly);
     this.session = session;
     this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
       negotiated: true,

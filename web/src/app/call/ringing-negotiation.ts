@@ -102,6 +102,8 @@ export class RingingNegotiation {
   constructor(
     private readonly pc: GatheringPeer,
     private readonly send: (message: NegotiationMessage) => void,
+    /** Relay only: the answer waits (briefly) for this side's relay candidates. */
+    private readonly relayOnly = false,
   ) {}
 
   get phase(): 'ringing' | 'accepted' | 'closed' {
@@ -152,7 +154,9 @@ export class RingingNegotiation {
     }
     if (this.pc.localDescription?.type === 'answer') {
       // Read after the pooled candidates landed in it (they are trickled too, as usual).
-      await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
+      // Worth the wait only relay-only: there the caller's TURN server drops the callee's
+      // checks until the caller has its relay address; otherwise checks find the way.
+      if (this.relayOnly) await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
       const local = this.pc.localDescription;
       answer = { type: local.type, sdp: local.sdp };
     }
