@@ -241,7 +241,9 @@ export class ActiveCall {
       const ringing = this.ringing;
       if (!ringing?.hasOffer || this.closed) return { hasOffer: false };
       const answer = await ringing.answerNow();
-      return answer ? { hasOffer: true, answer } : { hasOffer: true };
+      // No answer after all (the offer could not be answered): the caller resends it and
+      // the regular negotiation answers, as for a tab that never got it.
+      return answer ? { hasOffer: true, answer } : { hasOffer: false };
     });
   }
 

@@ -148,6 +148,21 @@ describe('RingingNegotiation.answerNow (the answer that travels with call:accept
     expect(sent).toEqual([]);
   });
 
+  it("keeps the answer when this side's own renegotiation replaces the description at once (voice call)", async () => {
+    const pc = new FakeRtcPeer({});
+    const ringing = new RingingNegotiation(pc, () => undefined, true);
+    await ringing.receive({ description: offer });
+    await ringing.receive({ candidate });
+    // negotiationneeded after the answer: the negotiator offers before answerNow returns.
+    const addIceCandidate = pc.addIceCandidate.bind(pc);
+    pc.addIceCandidate = async (c) => {
+      pc.localDescription = { type: 'offer', sdp: 'renegotiation' };
+      pc.signalingState = 'have-local-offer';
+      await addIceCandidate(c);
+    };
+    expect(await ringing.answerNow()).toEqual({ type: 'answer', sdp: 'answer' });
+  });
+
   it('does not wait for them when not relay-only (checks find the way without)', async () => {
     jest.useFakeTimers();
     const pc = new GatheringPeer({});
