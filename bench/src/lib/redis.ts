@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { onCleanup } from './cleanup.ts';
-import { run } from './process.ts';
+import { raisePriority, run } from './process.ts';
 
 export interface Redis {
   /**
@@ -14,7 +14,11 @@ export interface Redis {
   container: StartedRedisContainer;
   /** Host pid of `redis-server` (Docker shares the host kernel), for CPU readings. */
   pid: () => Promise<number>;
-  /** Pins the container to a CPU list (`docker update --cpuset-cpus`), e.g. the server core. */
+  /**
+   * Pins the container to a CPU list (`docker update --cpuset-cpus`), e.g. the server core,
+   * at the raised priority of every pinned server process: Redis is part of the server side,
+   * and at normal priority it would wait behind the gateway it answers.
+   */
   pin: (cpus: string) => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -38,6 +42,9 @@ export async function startRedis(): Promise<Redis> {
     pid: async () => Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
     pin: async (cpus) => {
       await run('docker', ['update', '--cpuset-cpus', cpus, id]);
+      await raisePriority(
+        Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
+      );
     },
     stop,
   };

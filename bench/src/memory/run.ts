@@ -10,7 +10,7 @@ import {
 import type { BenchmarkContext } from '../lib/result.ts';
 import type { SignalingServer } from '../lib/servers.ts';
 import { linearFit } from '../lib/stats.ts';
-import { openDescriptors } from '../lib/process.ts';
+import { cpuSeconds, openDescriptors } from '../lib/process.ts';
 import { sleep, waitFor } from '../lib/time.ts';
 import { LoadGenerator } from '../signaling/loadgen-client.ts';
 
@@ -51,13 +51,33 @@ export interface ServerRun {
   firstLevel: number;
 }
 
+/**
+ * Waits (at most 30 s) until the server processes are nearly idle: a closed socket's work
+ * in the gateway (presence and call records in Redis) runs after the descriptor is gone,
+ * and its pending promises would be counted as retained memory.
+ */
+async function quiescent(pids: readonly number[]): Promise<void> {
+  const busy = () => pids.reduce((t, pid) => t + cpuSeconds(pid), 0);
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const before = busy();
+    await sleep(500);
+    if ((busy() - before) / 0.5 < 0.05 * pids.length) return;
+  }
+}
+
 /** Heap and RSS summed over every process of the server (its replicas), after a full GC. */
 async function measure(
   inspectors: readonly InspectorSession[],
   connections: number,
   connectSeconds: number,
+  pids: readonly number[],
 ): Promise<Sample> {
-  await sleep(1500);
+  await quiescent(pids);
+  // node-redis arms an AbortSignal.timeout (the gateway's 2 s command timeout) for every
+  // command and keeps it until it fires, finished or not: the last burst's have expired
+  // by the reading (measured: they were not what the gateway retains after the waves).
+  await sleep(2500);
   await Promise.all(inspectors.map((i) => i.collectGarbage()));
   await sleep(500);
   const usages = await Promise.all(inspectors.map((i) => i.memoryUsage()));
@@ -82,6 +102,7 @@ export async function runServer(
   // The heap sampling runs on one process: with replicas it would see half the sockets.
   const inspector = inspectors[0]!;
   const heapSampling = inspectors.length === 1;
+  const pids = server.replicas.map((r) => r.process.pid);
   const descriptors = () => server.replicas.reduce((t, r) => t + openDescriptors(r.process.pid), 0);
   try {
     for (let i = 0; i < generatorCount; i++) {
@@ -110,7 +131,7 @@ export async function runServer(
       );
       return (performance.now() - started) / 1000;
     };
-    const idle = await measure(inspectors, 0, 0);
+    const idle = await measure(inspectors, 0, 0, pids);
     const descriptorsAtIdle = descriptors();
     context.log(
       `${server.name}: idle heap ${(idle.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(idle.rss / 2 ** 20).toFixed(1)} MiB`,
@@ -133,7 +154,7 @@ export async function runServer(
         );
       }
       connected = level;
-      const sample = await measure(inspectors, level, seconds);
+      const sample = await measure(inspectors, level, seconds, pids);
       samples.push(sample);
       context.log(
         `${server.name}: ${level} sockets (connected in ${seconds.toFixed(1)} s): heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(sample.rss / 2 ** 20).toFixed(1)} MiB`,
@@ -155,7 +176,7 @@ export async function runServer(
     for (let wave = 1; wave <= WAVES; wave++) {
       await disconnectAll();
       const seconds = wave === 1 ? 0 : await connectTo(0, waveSize);
-      if (wave > 1) waves.push(await measure(inspectors, waveSize, seconds));
+      if (wave > 1) waves.push(await measure(inspectors, waveSize, seconds, pids));
       if (wave > 1) await disconnectAll();
       if (wave === 1) {
         // The level ramp above was the first connect; waves 2 and 3 reconnect half of it.
@@ -166,7 +187,7 @@ export async function runServer(
         );
       }
     }
-    const afterWaves = await measure(inspectors, 0, 0);
+    const afterWaves = await measure(inspectors, 0, 0, pids);
     context.log(
       `${server.name}: after ${WAVES} waves + GC heap ${(afterWaves.heapUsed / 2 ** 20).toFixed(1)} MiB`,
     );

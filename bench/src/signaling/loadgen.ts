@@ -13,6 +13,7 @@ import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protoco
 import { iceCandidate, sessionDescription } from './payloads.ts';
 
 const MESSAGE_TIMEOUT_MS = 5_000;
+const WATCH_CONCURRENCY = 32;
 
 class StepFailure extends Error {}
 
@@ -155,11 +156,18 @@ async function runCall(pair: Pair, candidates: number, latencies: number[]): Pro
   pair.callId = null;
 }
 
-/** Subscribes each listed user's socket to its contacts, as a page showing them does. */
+/**
+ * Subscribes each listed user's socket to its contacts, as a page showing them does, with
+ * at most {@link WATCH_CONCURRENCY} subscriptions in flight: 5,000 pages do not open in
+ * the same millisecond, and 5,000 at once make the gateway's Redis reads time out
+ * (`unavailable`, as it should under such a burst).
+ */
 async function watch(lists: Record<string, string[]>): Promise<number> {
   let subscriptions = 0;
-  await Promise.all(
-    peers.map(async (peer) => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < peers.length) {
+      const peer = peers[next++]!;
       const ids = lists[peer.user.id] ?? [];
       for (let i = 0; i < ids.length; i += PRESENCE_SUBSCRIBE_MAX_IDS) {
         const userIds = ids.slice(i, i + PRESENCE_SUBSCRIBE_MAX_IDS);
@@ -170,8 +178,9 @@ async function watch(lists: Record<string, string[]>): Promise<number> {
         );
         subscriptions += userIds.length;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: WATCH_CONCURRENCY }, worker));
   return subscriptions;
 }
 

@@ -190,9 +190,11 @@ export function describeInCall(people: () => { alice: Person; bob: Person }): vo
           .waitFor();
         expect(await alice.chatLines()).toHaveLength(2);
 
-        // Every replica at once, without a shutdown (-t 0: SIGKILL): an outage, so no
-        // replica records a disconnect or arms a grace deadline on its way down.
-        execFileSync('docker', ['stop', '-t', '0', ...replicas.map((gw) => gw.name)]);
+        // Every replica at once, SIGKILL: an outage, nothing is recorded on the way down.
+        // Not `docker stop -t 0`: its SIGTERM comes first, and a gateway's graceful close
+        // is now quick enough to record some disconnects (each arming a grace deadline),
+        // which ended the call as `disconnected` when the replicas came back 18 s later.
+        execFileSync('docker', ['kill', '--signal', 'KILL', ...replicas.map((gw) => gw.name)]);
         gatewaysStopped = true;
         for (const p of [alice, bob]) {
           await p.page

@@ -52,6 +52,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics.countActiveCallsWith(() => this.store.countByPhase());
     this.poller = setInterval(() => void this.fireDeadlines(), DEADLINE_POLL_MS);
     this.poller.unref();
   }
@@ -95,7 +96,6 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
         from: from.summary,
         video,
       });
-      this.refreshGauges();
       this.logger.log(`Call ${session.id}: ${from.userId} is ringing ${callee.id}`);
       return { callId: session.id };
     });
@@ -327,7 +327,6 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       );
       this.metrics.callOutcomes.inc({ reason: Reason.AnsweredElsewhere });
     }
-    this.refreshGauges();
     this.logger.log(`Call ${session.id}: answered`);
   }
 
@@ -381,7 +380,6 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       endedAt: new Date().toISOString(),
       reason,
     });
-    if (reason !== Reason.Busy) this.refreshGauges();
     this.logger.log(`Call ${session.id}: ended (${reason})`);
   }
 
@@ -389,16 +387,5 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     const session = await this.store.get(callId);
     if (session === undefined) throw CallgateError.notFound(CALL_GONE);
     return session;
-  }
-
-  /** Gauges of the whole deployment (every replica reports the same shared counts). */
-  private refreshGauges(): void {
-    this.store
-      .countByPhase()
-      .then((counts) => {
-        this.metrics.activeCalls.set({ phase: 'ringing' }, counts.ringing);
-        this.metrics.activeCalls.set({ phase: 'active' }, counts.active);
-      })
-      .catch(() => undefined);
   }
 }

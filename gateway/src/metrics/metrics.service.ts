@@ -15,11 +15,24 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly activeCalls = new Gauge({
+  private activeCallsSource: (() => Promise<Record<'ringing' | 'active', number>>) | undefined;
+
+  /**
+   * Read from the shared store when scraped (every replica reports the same totals), not
+   * on every call transition: that cost two Redis commands per invite, accept and end.
+   */
+  readonly activeCalls: Gauge<'phase'> = new Gauge({
     name: 'callgate_calls_active',
     help: 'Call sessions currently open, by phase (ringing or active).',
     labelNames: ['phase'] as const,
     registers: [this.registry],
+    collect: async () => {
+      // A store that cannot answer leaves the last values (the scrape still succeeds).
+      const counts = await this.activeCallsSource?.().catch(() => undefined);
+      if (counts === undefined) return;
+      this.activeCalls.set({ phase: 'ringing' }, counts.ringing);
+      this.activeCalls.set({ phase: 'active' }, counts.active);
+    },
   });
 
   readonly callOutcomes = new Counter({
@@ -49,6 +62,11 @@ export class MetricsService {
     labelNames: ['transport', 'code'] as const,
     registers: [this.registry],
   });
+
+  /** Where `callgate_calls_active` reads its counts at scrape time. */
+  countActiveCallsWith(source: () => Promise<Record<'ringing' | 'active', number>>): void {
+    this.activeCallsSource = source;
+  }
 
   constructor() {
     this.registry.setDefaultLabels({ service: 'callgate-gateway' });

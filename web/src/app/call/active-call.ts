@@ -197,7 +197,8 @@ export class ActiveCall {
       freshIceServers: this.options.freshIceServers,
       createPeerConnection: this.options.createPeerConnection,
     });
-    if (callee && !this.answered) this.ringing = new RingingNegotiation(session.pc, send);
+    if (callee && !this.answered)
+      this.ringing = new RingingNegotiation(session.pc, send, session.relayOnly);
     this.session = session;
     this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
       negotiated: true,
@@ -240,7 +241,9 @@ export class ActiveCall {
       const ringing = this.ringing;
       if (!ringing?.hasOffer || this.closed) return { hasOffer: false };
       const answer = await ringing.answerNow();
-      return answer ? { hasOffer: true, answer } : { hasOffer: true };
+      // No answer after all (the offer could not be answered): the caller resends it and
+      // the regular negotiation answers, as for a tab that never got it.
+      return answer ? { hasOffer: true, answer } : { hasOffer: false };
     });
   }
 

@@ -42,6 +42,8 @@ export class CallService extends CurrentCall {
   private readonly machine = new CallStateMachine();
   private readonly carrying = new CarriedCall();
   private readonly relay = new CallSignals(this.signaling);
+  /** The call whose Accept is being handled (its answer is being made). */
+  private accepting: ActiveCall | null = null;
 
   readonly state$ = this.machine.state$;
   readonly state = toSignal(this.machine.state$, { requireSync: true });
@@ -94,18 +96,21 @@ export class CallService extends CurrentCall {
   async accept(): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
-    if (state.name !== 'incoming' || !call) return;
+    if (state.name !== 'incoming' || !call || this.accepting === call) return;
+    this.accepting = call; // a second click while the answer is made does nothing
     call.stopRinging();
+    // The connection was prepared while ringing, so the answer is ready now and goes with
+    // the accept; without the caller's offer, the gateway asks the caller to resend it.
+    // Made before the page turns into the call view: rendering that (its videos) first
+    // held the answer back by a frame or more.
+    const { hasOffer, answer } = await call.prepareAnswer();
+    if (call.closed || this.machine.state !== state) return;
     this.machine.setState({
       name: 'connecting',
       callId: state.callId,
       peer: state.peer,
       role: 'callee',
     });
-    // The connection was prepared while ringing, so the answer is ready now and goes with
-    // the accept; without the caller's offer, the gateway asks the caller to resend it.
-    const { hasOffer, answer } = await call.prepareAnswer();
-    if (call.closed) return;
     try {
       await this.signaling.request('call:accept', {
         callId: state.callId,

@@ -134,7 +134,7 @@ describe('RingingNegotiation.answerNow (the answer that travels with call:accept
     jest.useFakeTimers();
     const pc = new GatheringPeer({});
     const sent: NegotiationMessage[] = [];
-    const ringing = new RingingNegotiation(pc, (m) => sent.push(m));
+    const ringing = new RingingNegotiation(pc, (m) => sent.push(m), true);
     await ringing.receive({ description: offer });
     await ringing.receive({ candidate });
     const answering = ringing.answerNow();
@@ -148,6 +148,29 @@ describe('RingingNegotiation.answerNow (the answer that travels with call:accept
     expect(sent).toEqual([]);
   });
 
+  it("keeps the answer when this side's own renegotiation replaces the description at once (voice call)", async () => {
+    const pc = new FakeRtcPeer({});
+    const ringing = new RingingNegotiation(pc, () => undefined, true);
+    await ringing.receive({ description: offer });
+    await ringing.receive({ candidate });
+    // negotiationneeded after the answer: the negotiator offers before answerNow returns.
+    const addIceCandidate = pc.addIceCandidate.bind(pc);
+    pc.addIceCandidate = async (c) => {
+      pc.localDescription = { type: 'offer', sdp: 'renegotiation' };
+      pc.signalingState = 'have-local-offer';
+      await addIceCandidate(c);
+    };
+    expect(await ringing.answerNow()).toEqual({ type: 'answer', sdp: 'answer' });
+  });
+
+  it('does not wait for them when not relay-only (checks find the way without)', async () => {
+    jest.useFakeTimers();
+    const pc = new GatheringPeer({});
+    const ringing = new RingingNegotiation(pc, () => undefined);
+    await ringing.receive({ description: offer });
+    expect(await ringing.answerNow()).toEqual({ type: 'answer', sdp: 'answer' });
+  });
+
   it(`waits at most ${ANSWER_CANDIDATES_WAIT_MS} ms for them`, async () => {
     jest.useFakeTimers();
     const pc = new GatheringPeer({});
@@ -155,7 +178,7 @@ describe('RingingNegotiation.answerNow (the answer that travels with call:accept
       this.iceGatheringState = 'gathering';
       return FakeRtcPeer.prototype.setLocalDescription.call(this);
     };
-    const ringing = new RingingNegotiation(pc, () => undefined);
+    const ringing = new RingingNegotiation(pc, () => undefined, true);
     await ringing.receive({ description: offer });
     let answer: RTCSessionDescriptionInit | null | undefined;
     void ringing.answerNow().then((a) => (answer = a));

@@ -102,6 +102,8 @@ export class RingingNegotiation {
   constructor(
     private readonly pc: GatheringPeer,
     private readonly send: (message: NegotiationMessage) => void,
+    /** Relay only: the answer waits (briefly) for this side's relay candidates. */
+    private readonly relayOnly = false,
   ) {}
 
   get phase(): 'ringing' | 'accepted' | 'closed' {
@@ -145,16 +147,22 @@ export class RingingNegotiation {
     let answer: RTCSessionDescriptionInit | null = null;
     if (this.offerApplied && this.pc.signalingState === 'have-remote-offer') {
       await this.pc.setLocalDescription();
+      // Taken at once: back in `stable`, `negotiationneeded` may start this side's own
+      // offer (a voice call's unnegotiated video transceiver) and replace the description.
+      const local = this.pc.localDescription;
+      if (local?.type === 'answer') answer = { type: local.type, sdp: local.sdp };
     }
     for (const candidate of this.heldCandidates.splice(0)) {
       // A candidate the connection cannot use is not worth failing the call for.
       await this.pc.addIceCandidate(candidate).catch(() => undefined);
     }
-    if (this.pc.localDescription?.type === 'answer') {
-      // Read after the pooled candidates landed in it (they are trickled too, as usual).
+    if (answer && this.relayOnly) {
+      // Read again once the pooled candidates landed in it (they are trickled too). Worth
+      // the wait only relay-only: there the caller's TURN server drops the callee's checks
+      // until the caller has its relay address; otherwise checks find the way.
       await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
       const local = this.pc.localDescription;
-      answer = { type: local.type, sdp: local.sdp };
+      if (local?.type === 'answer') answer = { type: local.type, sdp: local.sdp };
     }
     return answer;
   }
