@@ -103,6 +103,15 @@ describe('CallService (call state machine)', () => {
     return { userId: user.id, socketId, summary: user };
   }
 
+  /** Alice (tab a1) called Bob (tab b1) and he answered. */
+  async function answeredCall(): Promise<{ a: CallMember; b: CallMember; callId: string }> {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    const { callId } = await service.invite(a, bob.id);
+    await service.accept(b, callId);
+    return { a, b, callId };
+  }
+
   async function disconnect(who: CallMember): Promise<void> {
     await service.socketDisconnected(who, presence.disconnect(who.userId, who.socketId));
   }
@@ -278,10 +287,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('hangup of an answered call ends it for both with "hangup" and records it', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, b, callId } = await answeredCall();
     emitter.take();
     await service.hangup(b, callId);
     expect(emitter.take()).toEqual([
@@ -395,10 +401,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('a member whose call tab drops is "disconnected" after the grace period', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, b, callId } = await answeredCall();
     emitter.take();
     await disconnect(b);
     await expectRefusal(service.signal(a, { callId, candidate: null }), 'conflict');
@@ -410,10 +413,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('a member who reconnects within the grace period resumes the call on the new socket', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, b, callId } = await answeredCall();
     emitter.take();
     await disconnect(a);
     await jest.advanceTimersByTimeAsync(GRACE_MS - 100);
@@ -475,10 +475,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it("a reload whose new socket connects before the old one's close is seen: the close hands the call over, and the rejoin works", async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, b, callId } = await answeredCall();
     emitter.take();
     // The reloaded page's socket (maybe on another replica) finds a1 still live: nothing.
     const a2 = connect(alice, 'a2');
@@ -506,10 +503,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('a second tab that closes before the call reaches it leaves the grace period running', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, callId } = await answeredCall();
     connect(alice, 'a2');
     emitter.take();
     // a2 closes between being chosen as the heir and taking the call (its own close found
@@ -565,10 +559,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('a new socket takes over a call whose carrying socket sits on a dead replica', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { b, callId } = await answeredCall();
     emitter.take();
     // a1 is still registered (its replica has not been reaped yet) but is not live.
     presence.kill('a1');
@@ -589,10 +580,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it("a reaped carrying socket hands the call to the user's newest socket at once", async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, b, callId } = await answeredCall();
     connect(alice, 'a2');
     emitter.take();
     await service.socketDisconnected(a, presence.disconnect(alice.id, 'a1'), 'a2');
@@ -605,10 +593,7 @@ describe('CallService (call state machine)', () => {
   });
 
   it('orders the messages of one call while other calls proceed', async () => {
-    const a = connect(alice, 'a1');
-    const b = connect(bob, 'b1');
-    const { callId } = await service.invite(a, bob.id);
-    await service.accept(b, callId);
+    const { a, callId } = await answeredCall();
     emitter.take();
     const sdps = Array.from({ length: 20 }, (_, i) => `v=${i}`);
     await Promise.all(
