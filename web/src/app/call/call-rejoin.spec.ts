@@ -2,11 +2,9 @@ import { TestBed } from '@angular/core/testing';
 import { jest } from '@jest/globals';
 import type { UserSummary } from '@callgate/protocol';
 
-import { SignalingClient } from '../signaling/signaling-client';
-import { MediaDevicesService } from './media-devices.service';
-import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
-import { TurnCredentialsService } from './turn-credentials.service';
-import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+import { CallService } from './call.service';
+import { callServiceProviders } from './testing/call-service-providers';
+import { FakeMediaStream, type FakeRtcPeer } from './testing/fake-rtc';
 import { FakeSignaling, flush } from './testing/fake-signaling';
 
 const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
@@ -26,28 +24,7 @@ describe('CallService resume and rejoin after a reconnect or reload', () => {
     signaling = new FakeSignaling();
     peers = [];
     TestBed.configureTestingModule({
-      providers: [
-        { provide: SignalingClient, useValue: signaling },
-        {
-          provide: TurnCredentialsService,
-          useValue: {
-            iceServers: jest.fn(() => Promise.resolve([])),
-            ready: jest.fn(() => Promise.resolve([])),
-          },
-        },
-        {
-          provide: MediaDevicesService,
-          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
-        },
-        {
-          provide: PEER_CONNECTION_FACTORY,
-          useValue: (c: RTCConfiguration) => {
-            const pc = new FakeRtcPeer(c);
-            peers.push(pc);
-            return pc as unknown as RTCPeerConnection;
-          },
-        },
-      ],
+      providers: callServiceProviders(signaling, peers),
     });
     calls = TestBed.inject(CallService);
   });

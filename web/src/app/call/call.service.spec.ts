@@ -2,12 +2,10 @@ import { TestBed } from '@angular/core/testing';
 import { jest } from '@jest/globals';
 import type { UserSummary } from '@callgate/protocol';
 
-import { SignalingClient } from '../signaling/signaling-client';
 import { MEDIA_TIMEOUT_MS } from './active-call';
-import { MediaDevicesService } from './media-devices.service';
-import { CallService, PEER_CONNECTION_FACTORY } from './call.service';
-import { TurnCredentialsService } from './turn-credentials.service';
-import { FakeMediaStream, FakeRtcPeer } from './testing/fake-rtc';
+import { CallService } from './call.service';
+import { callServiceProviders } from './testing/call-service-providers';
+import { FakeMediaStream, type FakeRtcPeer } from './testing/fake-rtc';
 import { SettingsService } from '../settings/settings.service';
 
 const bob: UserSummary = { id: 'u-bob', username: 'bob', displayName: 'Bob' };
@@ -32,28 +30,7 @@ describe('CallService', () => {
     signaling = new FakeSignaling();
     peers = [];
     TestBed.configureTestingModule({
-      providers: [
-        { provide: SignalingClient, useValue: signaling },
-        {
-          provide: TurnCredentialsService,
-          useValue: {
-            iceServers: jest.fn(() => Promise.resolve(iceServers)),
-            ready: jest.fn(() => Promise.resolve(iceServers)),
-          },
-        },
-        {
-          provide: MediaDevicesService,
-          useValue: { open: jest.fn(() => Promise.resolve({ stream: null, problem: null })) },
-        },
-        {
-          provide: PEER_CONNECTION_FACTORY,
-          useValue: (c: RTCConfiguration) => {
-            const pc = new FakeRtcPeer(c);
-            peers.push(pc);
-            return pc as unknown as RTCPeerConnection;
-          },
-        },
-      ],
+      providers: callServiceProviders(signaling, peers, iceServers),
     });
     calls = TestBed.inject(CallService);
   });
