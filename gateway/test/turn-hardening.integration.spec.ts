@@ -32,6 +32,17 @@ async function docker(
   }
 }
 
+/** The test certificate and key, where the turn image's entrypoint reads them. */
+async function certificateFiles(): Promise<{ content: Buffer; target: string; mode: number }[]> {
+  return Promise.all(
+    (['fullchain.pem', 'privkey.pem'] as const).map(async (file) => ({
+      content: await readFile(join(certs, file)),
+      target: `/etc/callgate/certs/${file}`,
+      mode: 0o444,
+    })),
+  );
+}
+
 beforeAll(async () => {
   certs = await mkdtemp(join(tmpdir(), 'callgate-turn-certs-'));
   await run('chmod', ['0755', certs]);
@@ -75,18 +86,7 @@ beforeAll(async () => {
   coturn = await new GenericContainer(IMAGE)
     .withNetworkMode(network)
     .withEnvironment({ TURN_SECRETS: SECRET, ALLOWED_PEER_IPS: 'self', TURN_USER_QUOTA: '6' })
-    .withCopyContentToContainer([
-      {
-        content: await readFile(join(certs, 'fullchain.pem')),
-        target: '/etc/callgate/certs/fullchain.pem',
-        mode: 0o444,
-      },
-      {
-        content: await readFile(join(certs, 'privkey.pem')),
-        target: '/etc/callgate/certs/privkey.pem',
-        mode: 0o444,
-      },
-    ])
+    .withCopyContentToContainer(await certificateFiles())
     .withWaitStrategy(Wait.forHealthCheck())
     .start();
 }, 240_000);
@@ -190,18 +190,7 @@ describe('callgate coturn image: peer policy, quota and TLS', () => {
         TURN_MAX_BPS: '10000',
         TURN_BPS_CAPACITY: '20000',
       })
-      .withCopyContentToContainer([
-        {
-          content: await readFile(join(certs, 'fullchain.pem')),
-          target: '/etc/callgate/certs/fullchain.pem',
-          mode: 0o444,
-        },
-        {
-          content: await readFile(join(certs, 'privkey.pem')),
-          target: '/etc/callgate/certs/privkey.pem',
-          mode: 0o444,
-        },
-      ])
+      .withCopyContentToContainer(await certificateFiles())
       .withWaitStrategy(Wait.forHealthCheck())
       .start();
     try {
