@@ -194,6 +194,46 @@ describe('two gateway replicas sharing Redis', () => {
     expect(await ended).toEqual({ callId, reason: 'hangup' });
   });
 
+  // Each replica serves repeated reads of a session from its Redis client-side cache: the
+  // other replica's accept and hang-up must still decide the very next signal.
+  it("a replica's cached session follows the other replica: accept moves the signals to the answering tab, a hang-up refuses the next signal", async () => {
+    const alice = await registerUser(one.baseUrl, 'ka');
+    const bob = await registerUser(two.baseUrl, 'kb');
+    const a = await open(one, alice);
+    const bTab1 = await open(two, bob);
+    const bTab2 = await open(two, bob);
+    const ringing = nextEvent(bTab2, 'call:incoming');
+    const invite = await send(a, 'call:invite', { to: bob.id });
+    const callId = invite.ok ? invite.callId : '';
+    await ringing;
+    // While it rings the caller's signals go to every tab of the callee (replica 1 caches it).
+    for (const sdp of ['v=0\r\n', 'v=0\r\n']) {
+      const atTab2 = nextEvent(bTab2, 'signal');
+      expect(await send(a, 'signal', { callId, description: { type: 'offer', sdp } })).toEqual({
+        ok: true,
+      });
+      await atTab2;
+    }
+    expect(await send(bTab1, 'call:accept', { callId })).toEqual({ ok: true });
+    const atTab1 = collect(bTab1, 'signal');
+    const atTab2 = collect(bTab2, 'signal');
+    for (let i = 0; i < 3; i++) await send(a, 'signal', { callId, candidate: null });
+    await delay(300);
+    expect(atTab1).toHaveLength(3);
+    expect(atTab2).toHaveLength(0);
+
+    // Bob hangs up on replica 2; Alice's very next signal on replica 1 is refused.
+    expect(await send(bTab1, 'call:hangup', { callId })).toEqual({ ok: true });
+    expect(await send(a, 'signal', { callId, candidate: null })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await send(bTab1, 'signal', { callId, candidate: null })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
   it('a ring deadline armed on replica 1 fires on replica 2 after replica 1 is gone', async () => {
     const alice = await registerUser(one.baseUrl, 'da');
     const bob = await registerUser(two.baseUrl, 'db');

@@ -20,6 +20,8 @@ export interface Redis {
    * and at normal priority it would wait behind the gateway it answers.
    */
   pin: (cpus: string) => Promise<void>;
+  /** `INFO commandstats` as command → calls so far (e.g. `evalsha` → 1200). */
+  commandCalls: () => Promise<Map<string, number>>;
   stop: () => Promise<void>;
 }
 
@@ -46,6 +48,40 @@ export async function startRedis(): Promise<Redis> {
         Number((await run('docker', ['inspect', '-f', '{{.State.Pid}}', id])).trim()),
       );
     },
+    commandCalls: async () => {
+      const { output } = await container.exec([
+        'redis-cli',
+        '-a',
+        container.getPassword(),
+        '--no-auth-warning',
+        'INFO',
+        'commandstats',
+      ]);
+      return parseCommandStats(output);
+    },
     stop,
   };
+}
+
+/** `cmdstat_get:calls=12,usec=…` lines → command → calls. */
+export function parseCommandStats(info: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls.set(match[1]!, Number(match[2]));
+  }
+  return calls;
+}
+
+/** Commands run between two {@link Redis.commandCalls} readings, per `per` (e.g. per call). */
+export function commandsBetween(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  per: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [command, calls] of after) {
+    const diff = calls - (before.get(command) ?? 0);
+    if (diff > 0 && per > 0) out[command] = Math.round((diff / per) * 100) / 100;
+  }
+  return out;
 }

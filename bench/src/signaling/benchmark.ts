@@ -30,7 +30,11 @@ async function gatewayRamp(
   try {
     // Redis is part of the server side: it gets the server's core, not the generator's.
     await gateway.redis.pin(SERVER_CPU);
-    return await ramp(context, gateway, { ...options, redisPid: await gateway.redis.pid() });
+    return await ramp(context, gateway, {
+      ...options,
+      redisPid: await gateway.redis.pid(),
+      redisCommands: gateway.redis.commandCalls,
+    });
   } finally {
     await gateway.stop();
   }
@@ -100,10 +104,53 @@ function gatewayRows(gw: Ramp, base: Ramp, half: number): Row[] {
   ];
 }
 
+/** `--step` names of this section: one server each (printed, the docs are not rewritten). */
+const STEPS = ['baseline', 'gateway', 'gateway2'];
+
+/**
+ * The diagnostic loop: `--step gateway` (and/or `baseline`, `gateway2`) runs only those
+ * servers, at the rates in `BENCH_SIGNALING_RATES` (e.g. `300,400`), with the comparison
+ * step at `BENCH_SIGNALING_COMPARE` calls/s (default: half the server's own sustained rate).
+ */
+async function diagnose(context: BenchmarkContext, steps: readonly string[]) {
+  const unknown = steps.filter((s) => !STEPS.includes(s));
+  if (unknown.length > 0) {
+    throw new Error(`unknown signaling step(s) ${unknown.join(', ')}; known: ${STEPS.join(', ')}`);
+  }
+  const rates = (process.env['BENCH_SIGNALING_RATES'] ?? '300,400,500')
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 0);
+  const compare = Number(process.env['BENCH_SIGNALING_COMPARE'] ?? '0');
+  const options = { rates, stepSeconds: 6, users: 1600, comparisonRate: () => compare };
+  const ramps: Ramp[] = [];
+  if (steps.includes('baseline')) {
+    const baseline = await startBaselineRelay(context.repoRoot, {
+      cpus: SERVER_CPU,
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+    });
+    try {
+      ramps.push(await ramp(context, baseline, options));
+    } finally {
+      await baseline.stop();
+    }
+  }
+  if (steps.includes('gateway')) ramps.push(await gatewayRamp(context, 1, options));
+  if (steps.includes('gateway2')) ramps.push(await gatewayRamp(context, 2, options));
+  return {
+    method: 'Diagnostic run (--step): not written to the docs.',
+    rows: [],
+    details: [...ramps.map(stepsTable), ...ramps.map((r) => r.profile ?? '')].filter(Boolean),
+    charts: [],
+    notes: ramps.map(limitedBy),
+  };
+}
+
 export const signalingBenchmark: Benchmark = {
   name: 'signaling',
   title: '2. Signaling latency and capacity',
   async run(context) {
+    if (context.steps !== null) return diagnose(context, context.steps);
     const quick = context.quick;
     const rates = quick
       ? [10, 40, 80]

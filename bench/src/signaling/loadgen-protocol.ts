@@ -28,6 +28,8 @@ export interface StepResult {
   achievedRate: number;
   /** CPU the load generator used, as a fraction of one core. */
   generatorCpu: number;
+  /** socket.io packets (events + acks) the server wrote to the generator's sockets. */
+  packetsReceived?: number;
 }
 
 export type LoadgenReply =

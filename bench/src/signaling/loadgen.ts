@@ -37,6 +37,8 @@ interface Pair {
 let peers: Peer[] = [];
 /** `presence` events heard by every socket of this generator (section 3's fan-out row). */
 let presenceHeard = 0;
+/** socket.io packets (events and acks) the server wrote to this generator's sockets. */
+let packetsHeard = 0;
 let freePairs: Pair[] = [];
 
 function send(reply: LoadgenReply): void {
@@ -64,6 +66,7 @@ function deliver(peer: Peer, key: string): void {
 }
 
 function listen(peer: Peer): void {
+  peer.socket.io.on('packet', () => packetsHeard++);
   peer.socket.on('call:incoming', () => deliver(peer, 'call:incoming'));
   peer.socket.on('call:accepted', () => deliver(peer, 'call:accepted'));
   peer.socket.on('call:ended', () => deliver(peer, 'call:ended'));
@@ -196,6 +199,7 @@ async function runStep(
   let backlogged = 0;
   const inFlight = new Set<Promise<void>>();
   const cpuStart = process.cpuUsage();
+  const packetsBefore = packetsHeard;
   const started = performance.now();
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
@@ -250,6 +254,7 @@ async function runStep(
     latency: summarize(latencies),
     achievedRate: completed / elapsed,
     generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+    packetsReceived: packetsHeard - packetsBefore,
   };
   return { result, sample: latencies };
 }

@@ -9,6 +9,7 @@ import {
 import type { BenchmarkContext } from '../lib/result.ts';
 import type { SignalingServer } from '../lib/servers.ts';
 import { cpuSeconds } from '../lib/process.ts';
+import { commandsBetween } from '../lib/redis.ts';
 import { GeneratorPool, generatorLayout } from './generator-pool.ts';
 import type { StepResult } from './loadgen-protocol.ts';
 import { cpuMicrosPerMessage } from './step-merge.ts';
@@ -62,6 +63,8 @@ export interface RampOptions {
   comparisonRate: () => number;
   /** Host pid of the Redis the server uses, when it has one (its CPU is counted apart). */
   redisPid?: number;
+  /** Reads Redis's `INFO commandstats` (calls per command), to log commands per call set-up. */
+  redisCommands?: () => Promise<Map<string, number>>;
 }
 
 /**
@@ -73,7 +76,7 @@ export async function ramp(
   server: SignalingServer,
   options: RampOptions,
 ): Promise<Ramp> {
-  const { rates, stepSeconds, users, redisPid } = options;
+  const { rates, stepSeconds, users, redisPid, redisCommands } = options;
   const layout = generatorLayout(SERVER_CPU);
   const generator = await GeneratorPool.start(context.repoRoot, layout.cpus, layout.processes);
   const pids = server.replicas.map((r) => r.process.pid);
@@ -81,12 +84,26 @@ export async function ramp(
   const redisSeconds = () => (redisPid === undefined ? 0 : cpuSeconds(redisPid));
   // The server side's own CPU over each step: what a message costs it, whatever limits the ramp.
   const measured = async (rate: number, seconds: number): Promise<MeasuredStep> => {
+    const commandsBefore = await redisCommands?.();
     const [cpuBefore, redisBefore] = [serverSeconds(), redisSeconds()];
     const started = performance.now();
     const step = await generator.step(rate, seconds, CANDIDATES_PER_CALL);
     const cpu = serverSeconds() - cpuBefore;
     const redis = redisSeconds() - redisBefore;
     const elapsed = (performance.now() - started) / 1000;
+    // Cost of one call set-up, for the diagnostic log (a step's failed calls count too).
+    const perCall = step.attempted - step.backlogged;
+    const commandsAfter = commandsBefore && (await redisCommands?.());
+    if (commandsBefore && commandsAfter) {
+      context.log(
+        `${server.name}: Redis commands per call at ${rate} calls/s: ${JSON.stringify(commandsBetween(commandsBefore, commandsAfter, perCall))}`,
+      );
+    }
+    if (step.packetsReceived !== undefined && perCall > 0) {
+      context.log(
+        `${server.name}: socket.io packets written to clients per call at ${rate} calls/s: ${(step.packetsReceived / perCall).toFixed(2)}`,
+      );
+    }
     return {
       ...step,
       serverCpu: cpu / elapsed,

@@ -30,6 +30,7 @@ export function mergeSteps(rate: number, parts: readonly GeneratorStep[]): StepR
     latency: summarize(pooled),
     achievedRate: sum((p) => p.achievedRate),
     generatorCpu: Math.max(...parts.map((p) => p.generatorCpu)),
+    packetsReceived: sum((p) => p.packetsReceived ?? 0),
   };
 }
 

@@ -9,11 +9,15 @@ import {
 } from 'redis';
 
 /**
- * The gateway's Redis connection (node-redis v5, RESP2). One multiplexed connection per
- * process carries every command; the socket.io adapter has its own publisher, which it
- * duplicates for its blocking stream reads and its pub/sub (see redis-io-adapter.ts).
+ * The gateway's Redis connection (node-redis v5, RESP3 with client-side caching). One
+ * multiplexed connection per process carries every command; the socket.io adapter has its
+ * own RESP2 publisher, which it duplicates for its blocking stream reads and its pub/sub
+ * (see redis-io-adapter.ts).
  */
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createRedisClient>;
+
+/** The socket.io adapter's connection: RESP2, no cache, queues while offline. */
+export type AdapterRedisClient = ReturnType<typeof createAdapterRedisClient>;
 
 /** Injection token of the connected {@link RedisClient}. */
 export const REDIS_CLIENT = Symbol('RedisClient');
@@ -33,32 +37,52 @@ export const COMMAND_TIMEOUT_MS = 2000;
 const MAX_RECONNECT_DELAY_MS = 1000;
 
 /**
- * A client that never gives up reconnecting. By default it fails commands at once while
- * disconnected (no offline queue) and after {@link COMMAND_TIMEOUT_MS}: a caller then gets
- * a typed "unavailable" error instead of a request that hangs until Redis returns.
+ * Reads the state client keeps locally (LRU). Enough for every live call session, callee
+ * summary and socket count of a busy replica; an evicted entry costs one read again.
  */
-export function createRedisClient(
-  url: string,
-  name: string,
-  { queueWhileOffline = false }: { queueWhileOffline?: boolean } = {},
-): RedisClient {
+export const CLIENT_CACHE_ENTRIES = 20_000;
+
+const socketOptions = {
+  connectTimeout: 3000,
+  reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+};
+
+/**
+ * The state client: never gives up reconnecting, fails commands at once while
+ * disconnected (no offline queue), and every caller bounds its wait with
+ * {@link withinCommandTimeout}: a caller then gets a typed "unavailable" error instead of a
+ * request that hangs until Redis returns. (node-redis's own per-command `timeout` is not
+ * used: it only covers commands not yet written, which withinCommandTimeout covers too,
+ * and it built an AbortSignal and a DOMException per command — ~3 % of the gateway's CPU
+ * under load, docs/BENCHMARKS.md §2.)
+ *
+ * Client-side caching (RESP3 `CLIENT TRACKING` on this same connection): a read of a key
+ * (GET of a call session, a callee's summary, HLEN of a user's sockets) is answered from
+ * memory until Redis says the key changed. Redis pushes that invalidation on this
+ * connection while the writing command runs, so on this replica it arrives before the
+ * reply of any later command (a signal after this replica's hang-up is never served from
+ * the stale entry); another replica's write arrives as a push before the `call:ended` it
+ * then sends through the adapter stream. A lost connection clears the whole cache.
+ */
+export function createRedisClient(url: string, name: string) {
   return createClient({
     url,
     name,
-    // `queueWhileOffline` (the socket.io adapter's client): messages published during a
-    // short outage are sent when Redis returns, and its stream reader waits instead of
-    // spinning on errors.
-    disableOfflineQueue: !queueWhileOffline,
+    RESP: 3,
+    clientSideCache: { ttl: 0, maxEntries: CLIENT_CACHE_ENTRIES, evictPolicy: 'LRU' },
+    disableOfflineQueue: true,
     // Detects a half-open connection (Redis host gone without a FIN) within seconds.
     pingInterval: 5000,
-    // node-redis's own command timeout only covers commands not yet written; a Redis that
-    // accepted a command and stalls is covered by withinCommandTimeout() below.
-    ...(queueWhileOffline ? {} : { commandOptions: { timeout: COMMAND_TIMEOUT_MS } }),
-    socket: {
-      connectTimeout: 3000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
-    },
+    socket: socketOptions,
   });
+}
+
+/**
+ * The socket.io adapter's client: messages published during a short outage are sent when
+ * Redis returns (offline queue), and its stream reader waits instead of spinning on errors.
+ */
+export function createAdapterRedisClient(url: string, name: string) {
+  return createClient({ url, name, pingInterval: 5000, socket: socketOptions });
 }
 
 /**

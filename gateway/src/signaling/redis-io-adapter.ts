@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { AppConfig } from '../config/app-config';
-import { createRedisClient, type RedisClient, redisKey } from '../redis/redis.client';
+import {
+  type AdapterRedisClient as RedisClient,
+  createAdapterRedisClient,
+  redisKey,
+} from '../redis/redis.client';
 
 /** What socket.io's `adapter` server option takes. */
 export type IoAdapterFactory = ReturnType<typeof createAdapter>;
@@ -22,7 +26,7 @@ export interface RedisIoAdapter {
  * socket id, a user room, a presence room) is appended to one Redis stream that every
  * replica reads; unlike pub/sub, a replica that loses Redis for a moment reads on from its
  * last offset, so no signal or `call:ended` is lost in a short outage. Its own client
- * queues while offline (see createRedisClient) and is separate from the state client.
+ * queues while offline (see createAdapterRedisClient) and is separate from the state client.
  *
  * Nothing connects until socket.io creates its server: an app that is built but never
  * listens (`callgate-create-admin`) opens no adapter connection it would have to close.
@@ -33,9 +37,7 @@ export function createRedisIoAdapter(config: AppConfig): RedisIoAdapter {
   const duplicates: RedisClient[] = [];
   let factory: IoAdapterFactory | undefined;
   const build = (): IoAdapterFactory => {
-    client = createRedisClient(config.redis.url, `callgate-${config.redis.replicaId}-io`, {
-      queueWhileOffline: true,
-    });
+    client = createAdapterRedisClient(config.redis.url, `callgate-${config.redis.replicaId}-io`);
     client.on('error', (error: Error) => logger.debug(`Adapter Redis: ${error.message}`));
     client.connect().catch((error: unknown) => {
       logger.error(`Adapter Redis unreachable, retrying: ${(error as Error).message}`);

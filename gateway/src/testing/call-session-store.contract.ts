@@ -37,6 +37,18 @@ function session(id: string, caller: UserSummary, callee: UserSummary): CallSess
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `read()` once `done` holds (default: it changed phase to active), polled for ≤ 50 ms. */
+async function soon(
+  read: () => Promise<CallSession | undefined>,
+  done: (s: CallSession | undefined) => boolean = (s) => s?.phase === 'active',
+): Promise<CallSession | undefined> {
+  for (let waited = 0; ; waited += 2) {
+    const value = await read();
+    if (done(value) || waited >= 50) return value;
+    await sleep(2);
+  }
+}
+
 /**
  * Behaviour every {@link CallSessionStore} must have, run against each implementation:
  * in memory (unit tests) and Redis (integration tests). `open` returns two handles on the
@@ -61,6 +73,36 @@ export function describeCallSessionStore(
       expect((await two.findByUser(bob.id))?.id).toBe('call-1');
       expect(await two.findByUser(carol.id)).toBeUndefined();
       expect(await two.get('nope')).toBeUndefined();
+    });
+
+    // Reads may be served from a replica's cache (Redis client-side caching): a replica's
+    // own transition shows in its very next read; another replica's as soon as Redis's
+    // invalidation reaches it (pushed before that replica even got its reply, so well
+    // before anything it sends on can arrive), never a stale entry for longer.
+    it("a session read again and again shows this replica's transitions at once and the other replica's within milliseconds", async () => {
+      await one.create(session('call-1', alice, bob), LONG);
+      for (let i = 0; i < 3; i++) expect((await two.get('call-1'))?.phase).toBe('ringing');
+      await two.accept('call-1', bob.id, 'bob-tab', 'now');
+      expect(await two.get('call-1')).toMatchObject({ phase: 'active', calleeSocketId: 'bob-tab' });
+      expect(await soon(() => one.get('call-1'))).toMatchObject({ phase: 'active' });
+      await one.attach('call-1', bob.id, 'bob-tab-2', 'bob-tab');
+      expect((await one.get('call-1'))?.calleeSocketId).toBe('bob-tab-2');
+      expect(
+        (
+          await soon(
+            () => two.get('call-1'),
+            (s) => s?.calleeSocketId === 'bob-tab-2',
+          )
+        )?.calleeSocketId,
+      ).toBe('bob-tab-2');
+      await one.end('call-1');
+      expect(await one.get('call-1')).toBeUndefined();
+      expect(
+        await soon(
+          () => two.get('call-1'),
+          (s) => s === undefined,
+        ),
+      ).toBeUndefined();
     });
 
     it('refuses a callee in a call (busy) and answers a caller in a call with that call', async () => {
