@@ -557,6 +557,21 @@ describe('signaling input limits', () => {
     expect(codes.filter((code) => code === 'not_found').length).toBeGreaterThanOrEqual(40);
     expect(codes.filter((code) => code === 'rate_limited').length).toBeGreaterThan(0);
   });
+
+  // `signal` skips Nest's pipeline (DirectHandlers): the same guard must still apply.
+  it('rate-limits a flood of signals the same way', async () => {
+    const user = await registerUser(gateway.baseUrl, 'sflood');
+    const socket = await open(user);
+    const acks = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        send(socket, 'signal', { callId: '9c1c2a51-8a8b-4c55-9b55-2f1f1f1f1f1f', candidate: null }),
+      ),
+    );
+    const codes = acks.map((ack) => (ack.ok ? 'ok' : ack.error.code));
+    expect(codes.filter((code) => code === 'forbidden').length).toBeGreaterThanOrEqual(40);
+    expect(codes.filter((code) => code === 'rate_limited').length).toBeGreaterThan(0);
+    expect(codes.filter((code) => code !== 'forbidden' && code !== 'rate_limited')).toEqual([]);
+  });
 });
 
 describe('access-token lifetime on a live socket', () => {

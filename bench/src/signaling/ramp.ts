@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { sourceAddresses } from '../lib/clients.ts';
 import { InspectorSession } from '../lib/inspector.ts';
 import {
@@ -154,6 +155,13 @@ export async function ramp(
         generator.step(profileRate, Math.min(stepSeconds, 5), CANDIDATES_PER_CALL),
       );
       profileSummary = summarizeProfile(cpuProfile, context.repoRoot);
+      // Diagnostic: the raw profile for a closer look (Chrome DevTools, inclusive times).
+      const out = process.env['BENCH_PROFILE_OUT'];
+      if (out)
+        writeFileSync(
+          `${out}-${server.name.replace(/\W+/g, '-')}.cpuprofile`,
+          JSON.stringify(cpuProfile),
+        );
     } finally {
       inspector.close();
     }

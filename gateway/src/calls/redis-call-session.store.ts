@@ -30,18 +30,48 @@ function parse(raw: ScriptReply | undefined): CallSession | undefined {
   return typeof raw === 'string' ? (JSON.parse(raw) as CallSession) : undefined;
 }
 
+/** Shared between reads, so nobody may change it. */
+function frozen(session: CallSession): CallSession {
+  Object.freeze(session.caller);
+  Object.freeze(session.callee);
+  return Object.freeze(session);
+}
+
 function tuple(reply: ScriptReply): ScriptReply[] {
   if (!Array.isArray(reply)) throw new Error(`Unexpected script reply: ${String(reply)}`);
   return reply;
 }
 
+/** Parsed sessions kept by {@link RedisCallSessionStore.get} (oldest dropped beyond this). */
+const PARSED_SESSIONS = 10_000;
+
 /** {@link CallSessionStore} on Redis, shared by every replica; layout in call-session.lua.ts. */
 @Injectable()
 export class RedisCallSessionStore implements CallSessionStore {
+  /**
+   * The last JSON read per call and its parsed, frozen session: every signal reads the
+   * session (answered from the client-side cache), and parsing the same JSON again was
+   * the store's largest cost in the profile. A changed JSON is parsed afresh.
+   */
+  private readonly parsed = new Map<string, { raw: string; session: CallSession }>();
+
   constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async get(callId: string): Promise<CallSession | undefined> {
-    return parse((await timed(this.redis.get(redisKey('call', callId)))) ?? undefined);
+    const raw = await timed(this.redis.get(redisKey('call', callId)));
+    if (raw === null) {
+      this.parsed.delete(callId);
+      return undefined;
+    }
+    const known = this.parsed.get(callId);
+    if (known?.raw === raw) return known.session;
+    const session = frozen(parse(raw)!);
+    this.parsed.delete(callId);
+    this.parsed.set(callId, { raw, session });
+    if (this.parsed.size > PARSED_SESSIONS) {
+      this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    return session;
   }
 
   async findByUser(userId: string): Promise<CallSession | undefined> {
@@ -68,7 +98,9 @@ export class RedisCallSessionStore implements CallSessionStore {
   }
 
   async end(callId: string, onlyInPhase?: CallPhase): Promise<CallSession | undefined> {
-    return parse(await this.run(END, callId, onlyInPhase ?? ''));
+    const ended = parse(await this.run(END, callId, onlyInPhase ?? ''));
+    if (ended !== undefined) this.parsed.delete(callId);
+    return ended;
   }
 
   async attach(

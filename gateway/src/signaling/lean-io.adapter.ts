@@ -3,7 +3,9 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { type AckError, ErrorCode } from '@callgate/protocol';
 import type { Observable } from 'rxjs';
+import { DirectHandlers } from './direct-handlers';
 import type { RedisIoAdapter } from './redis-io-adapter';
+import type { SignalingSocket } from './socket-session';
 
 /** The socket type of the socket.io copy Nest's adapter is built on. */
 type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
@@ -29,11 +31,24 @@ interface HandlerResponse {
  * replica; ack semantics are untouched because acks answer the local socket directly.
  */
 export class LeanIoAdapter extends IoAdapter {
+  private direct: DirectHandlers | null | undefined;
+
   constructor(
-    app?: INestApplicationContext,
+    private readonly app?: INestApplicationContext,
     private readonly cluster?: RedisIoAdapter,
   ) {
     super(app);
+  }
+
+  /** The app's {@link DirectHandlers}, looked up once (none outside a full app). */
+  private directHandlers(): DirectHandlers | null {
+    if (this.direct !== undefined) return this.direct;
+    try {
+      this.direct = this.app?.get(DirectHandlers, { strict: false }) ?? null;
+    } catch {
+      this.direct = null;
+    }
+    return this.direct;
   }
 
   override createIOServer(
@@ -74,7 +89,19 @@ export class LeanIoAdapter extends IoAdapter {
       };
       (ack as (reply: AckError) => void)(reply);
     });
+    const direct = this.directHandlers();
     for (const { message, callback, isAckHandledManually } of handlers) {
+      const handler = direct?.get(message as string);
+      if (handler !== undefined) {
+        socket.on(message as string, (...args: unknown[]) => {
+          const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args) as {
+            data: unknown;
+            ack: unknown;
+          };
+          handler(socket as unknown as SignalingSocket, data, ack);
+        });
+        continue;
+      }
       socket.on(message as string, (...args: unknown[]) => {
         // Nest types the payload and the ack as any; they are opaque until the pipes run.
         const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args) as {

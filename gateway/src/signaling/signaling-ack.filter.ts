@@ -17,12 +17,18 @@ export class SignalingAckFilter implements ExceptionFilter {
   constructor(private readonly metrics: MetricsService) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    this.answer(
+      exception,
+      host.getArgs().find((arg) => typeof arg === 'function'),
+    );
+  }
+
+  /** Answers `ack` (when the client sent one) with the exception's error body. */
+  answer(exception: unknown, ack: unknown): void {
     const body = this.toBody(exception);
     this.metrics.errors.inc({ transport: 'ws', code: body.code });
-    const ack = host
-      .getArgs()
-      .find((arg): arg is (response: AckError) => void => typeof arg === 'function');
-    ack?.({ ok: false, error: body });
+    if (typeof ack === 'function')
+      (ack as (response: AckError) => void)({ ok: false, error: body });
   }
 
   private toBody(exception: unknown): ErrorBody {

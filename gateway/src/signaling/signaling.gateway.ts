@@ -33,6 +33,7 @@ import {
   watchersRoom,
 } from './signaling-emitter';
 import { CallgateError } from '../common/callgate-error';
+import { DirectHandlers } from './direct-handlers';
 import { SignalingGuard } from './signaling.guard';
 import { SignalingPayloadPipe } from './signaling-payload.pipe';
 import { AccountRateLimits } from './account-rate-limits';
@@ -62,6 +63,7 @@ export class SignalingGateway
 {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly rateLimits: AccountRateLimits;
+  private readonly signalPayload = new SignalingPayloadPipe('signal');
   private reaping: Subscription | undefined;
 
   constructor(
@@ -74,11 +76,15 @@ export class SignalingGateway
     private readonly revocations: SessionRevocationService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly guard: SignalingGuard,
+    private readonly ackFilter: SignalingAckFilter,
+    direct: DirectHandlers,
   ) {
     this.rateLimits = new AccountRateLimits(
       config.signaling.rateBurst,
       config.signaling.ratePerSecond,
     );
+    direct.register('signal', (socket, payload, ack) => this.relaySignal(socket, payload, ack));
   }
 
   afterInit(namespace: SignalingNamespace): void {
@@ -231,13 +237,30 @@ export class SignalingGateway
     return { ok: true };
   }
 
+  /**
+   * `signal`, bound as a {@link DirectHandlers} handler (the decorator only declares the
+   * event): the same guard, payload check and ack filter as every other event, without
+   * Nest's per-message pipeline.
+   */
   @SubscribeMessage('signal')
-  async signal(
-    @ConnectedSocket() socket: SignalingSocket,
-    @MessageBody(new SignalingPayloadPipe('signal')) body: ClientPayload<'signal'>,
-  ): Promise<AckOk> {
-    await this.calls.signal(identityOf(socket), body);
-    return { ok: true };
+  signal(): void {
+    throw new Error('signal is handled by DirectHandlers (see relaySignal)');
+  }
+
+  private relaySignal(socket: SignalingSocket, payload: unknown, ack: unknown): void {
+    const answer = (reply: AckOk): void => {
+      if (typeof ack === 'function') (ack as (reply: AckOk) => void)(reply);
+    };
+    try {
+      this.guard.check(socket, 'signal');
+      const body = this.signalPayload.transform(payload);
+      this.calls.signal(identityOf(socket), body).then(
+        () => answer({ ok: true }),
+        (error: unknown) => this.ackFilter.answer(error, ack),
+      );
+    } catch (error) {
+      this.ackFilter.answer(error, ack);
+    }
   }
 
   @SubscribeMessage('call:rejoin')

@@ -14,8 +14,12 @@ export class SignalingGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const ws = context.switchToWs();
-    const socket = ws.getClient<SignalingSocket>();
-    const event = ws.getPattern() as ClientEventName;
+    this.check(ws.getClient<SignalingSocket>(), ws.getPattern() as ClientEventName);
+    return true;
+  }
+
+  /** The checks themselves, for handlers that run outside Nest's pipeline (DirectHandlers). */
+  check(socket: SignalingSocket, event: ClientEventName): void {
     this.metrics.signalingMessages.inc({ event });
     if (!socket.data.rateLimit.take()) {
       throw new CallgateError(ErrorCode.RateLimited, 'Too many messages; slow down.');
@@ -26,6 +30,5 @@ export class SignalingGuard implements CanActivate {
         'Your access token has expired; send auth:refresh.',
       );
     }
-    return true;
   }
 }

@@ -7,6 +7,7 @@ import { RedisCallSessionStore } from '../calls/redis-call-session.store';
 import { PresenceModule } from '../presence/presence.module';
 import { TurnModule } from '../turn/turn.module';
 import { UsersModule } from '../users/users.module';
+import { DirectHandlers } from './direct-handlers';
 import { SessionTimers } from './session-timers';
 import { SignalingAckFilter } from './signaling-ack.filter';
 import { SignalingEmitter } from './signaling-emitter';
@@ -29,6 +30,7 @@ import { SignalingGuard } from './signaling.guard';
     SessionTimers,
     SignalingGuard,
     SignalingAckFilter,
+    DirectHandlers,
   ],
 })
 export class SignalingModule {}
