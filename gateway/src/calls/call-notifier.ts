@@ -14,6 +14,11 @@ export interface CallNotifier {
     payload: ServerPayload<E>,
     exceptSocketId?: string,
   ): void;
+  /**
+   * Every tab of `userId`, known (from presence, read after the transition that sends
+   * this) to be all on this replica: sent without the cross-replica adapter.
+   */
+  toUserHere<E extends ServerEventName>(userId: string, event: E, payload: ServerPayload<E>): void;
   /** One tab. */
   toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerPayload<E>): void;
 }

@@ -20,6 +20,8 @@ interface Sent {
 class FakePresence {
   private readonly users = new Map<string, { summary: UserSummary; sockets: string[] }>();
   private readonly dead = new Set<string>();
+  /** Users with a socket on another replica (CallService must use the adapter for them). */
+  readonly elsewhere = new Set<string>();
 
   connect(summary: UserSummary, socketId: string): void {
     const user = this.users.get(summary.id) ?? { summary, sockets: [] };
@@ -45,6 +47,9 @@ class FakePresence {
   connectionCount(userId: string): Promise<number> {
     return Promise.resolve(this.socketsOf(userId).length);
   }
+  onlyHere(userId: string): Promise<boolean> {
+    return Promise.resolve(this.socketsOf(userId).length > 0 && !this.elsewhere.has(userId));
+  }
   isSocketLive(userId: string, socketId: string): Promise<boolean> {
     return Promise.resolve(this.socketsOf(userId).includes(socketId) && !this.dead.has(socketId));
   }
@@ -64,6 +69,12 @@ class RecordingNotifier implements CallNotifier {
     for (const socketId of this.presence.socketsOf(userId)) {
       if (socketId !== exceptSocketId) this.sent.push({ to: socketId, event, payload });
     }
+  }
+  /** Events sent to a user room without the adapter. */
+  readonly here: ServerEventName[] = [];
+  toUserHere(userId: string, event: ServerEventName, payload: unknown): void {
+    this.here.push(event);
+    this.toUser(userId, event, payload);
   }
   toSocket(socketId: string, event: ServerEventName, payload: unknown): void {
     this.sent.push({ to: socketId, event, payload });
@@ -165,6 +176,20 @@ describe('CallService (call state machine)', () => {
       { to: 'b1', event: 'call:ended', payload: { callId, reason: 'answered_elsewhere' } },
     ]);
     await expectRefusal(service.accept(b1, callId), 'conflict');
+  });
+
+  it('sends call:incoming and call:ended past the adapter only to users whose every tab is here', async () => {
+    const a = connect(alice, 'a1');
+    const b = connect(bob, 'b1');
+    presence.elsewhere.add(bob.id);
+    const { callId } = await service.invite(a, bob.id);
+    await service.hangup(a, callId);
+    expect(emitter.here).toEqual(['call:ended']);
+    presence.elsewhere.clear();
+    const second = await service.invite(b, alice.id);
+    await service.hangup(b, second.callId);
+    expect(emitter.here).toEqual(['call:ended', 'call:incoming', 'call:ended', 'call:ended']);
+    expect(emitter.take().filter((s) => s.event !== 'call:incoming')).toHaveLength(4);
   });
 
   it('relays signals only between the two tabs that carry the call', async () => {

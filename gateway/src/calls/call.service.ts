@@ -18,7 +18,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { CallHistoryService } from './call-history.service';
-import { CALL_NOTIFIER, type CallNotifier } from './call-notifier';
+import { CALL_NOTIFIER, type CallNotifier, type ServerPayload } from './call-notifier';
 import { type CallMember, type CallSession, carrierOf, resumeOf, roleOf } from './call-session';
 import { CALL_SESSION_STORE, type CallSessionStore } from './call-session.store';
 import { KeyedQueue } from './keyed-queue';
@@ -88,10 +88,10 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       if (outcome.kind === 'member') return this.inviteWhileInCall(outcome.session, from, to);
       if (outcome.kind === 'busy') {
         // Not stored: only the caller's tab learns about it, right after the ack with the id.
-        setImmediate(() => this.finish(session, Reason.Busy));
+        setImmediate(() => void this.finish(session, Reason.Busy));
         return { callId: session.id };
       }
-      this.notify.toUser(callee.id, 'call:incoming', {
+      await this.toMember(callee.id, 'call:incoming', {
         callId: session.id,
         from: from.summary,
         video,
@@ -127,7 +127,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
         if ((await this.store.get(callId)) === undefined) throw CallgateError.notFound(CALL_GONE);
         throw CallgateError.conflict('This call is already answered; hang up instead.');
       }
-      this.finish(ended, Reason.Declined);
+      await this.finish(ended, Reason.Declined);
     });
   }
 
@@ -139,8 +139,8 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       const ended = await this.store.end(callId);
       if (ended === undefined) throw CallgateError.notFound(CALL_GONE);
       // The phase at the moment of the end decides the reason, not the one read above.
-      if (ended.phase === 'active') this.finish(ended, Reason.Hangup);
-      else this.finish(ended, role === 'caller' ? Reason.Cancelled : Reason.Declined);
+      if (ended.phase === 'active') await this.finish(ended, Reason.Hangup);
+      else await this.finish(ended, role === 'caller' ? Reason.Cancelled : Reason.Declined);
     });
   }
 
@@ -351,7 +351,7 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     this.polling = true;
     try {
       const expired = await this.store.claimExpired(DEADLINES_PER_POLL);
-      for (const { session, reason } of expired) this.finish(session, reason);
+      await Promise.all(expired.map(({ session, reason }) => this.finish(session, reason)));
     } catch (error) {
       this.logger.debug(`Deadline poll failed: ${(error as Error).message}`);
     } finally {
@@ -363,15 +363,8 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
    * Tells both members (every tab: the carrying one may have moved to another replica,
    * and other tabs drop a banner for it), records the call and counts the outcome.
    */
-  private finish(session: CallSession, reason: CallEndReason): void {
+  private async finish(session: CallSession, reason: CallEndReason): Promise<void> {
     const payload = { callId: session.id, reason };
-    if (reason === Reason.Busy) {
-      if (session.callerSocketId !== null)
-        this.notify.toSocket(session.callerSocketId, 'call:ended', payload);
-    } else {
-      this.notify.toUser(session.caller.id, 'call:ended', payload);
-      this.notify.toUser(session.callee.id, 'call:ended', payload);
-    }
     this.metrics.callOutcomes.inc({ reason });
     this.history.record({
       id: session.id,
@@ -383,6 +376,31 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
       reason,
     });
     this.logger.log(`Call ${session.id}: ended (${reason})`);
+    if (reason === Reason.Busy) {
+      if (session.callerSocketId !== null)
+        this.notify.toSocket(session.callerSocketId, 'call:ended', payload);
+      return;
+    }
+    await Promise.all([
+      this.toMember(session.caller.id, 'call:ended', payload),
+      this.toMember(session.callee.id, 'call:ended', payload),
+    ]);
+  }
+
+  /**
+   * Every tab of `userId`; without the cross-replica stream when all of them are on this
+   * replica (presence read after the transition, see PresenceService.onlyHere). Only the
+   * first and last messages of a call (`call:incoming`, `call:ended`) go this way: nothing
+   * sent through the stream before them can then arrive after them.
+   */
+  private async toMember<E extends 'call:incoming' | 'call:ended'>(
+    userId: string,
+    event: E,
+    payload: ServerPayload<E>,
+  ): Promise<void> {
+    const here = await this.presence.onlyHere(userId).catch(() => false);
+    if (here) this.notify.toUserHere(userId, event, payload);
+    else this.notify.toUser(userId, event, payload);
   }
 
   private async requireSession(callId: string): Promise<CallSession> {

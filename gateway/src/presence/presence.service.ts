@@ -112,6 +112,19 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     return timed(this.redis.hKeys(redisKey('sockets', userId)));
   }
 
+  /**
+   * True when `userId` has sockets and every one is on this replica. Read right after a
+   * transition (an invite's create, a call's end), it sees every socket registered before
+   * that transition: a registration's invalidation of the cached hash reaches this
+   * connection before the transition's reply does. A socket registered after it finds the
+   * call (or its end) itself when it connects.
+   */
+  async onlyHere(userId: string): Promise<boolean> {
+    const sockets = await timed(this.redis.hVals(redisKey('sockets', userId)));
+    const mine = `${this.replicaId}|`;
+    return sockets.length > 0 && sockets.every((entry) => entry.startsWith(mine));
+  }
+
   /** Open sockets of `userId` on every replica (for a per-account cap). */
   connectionCount(userId: string): Promise<number> {
     return timed(this.redis.hLen(redisKey('sockets', userId)));

@@ -38,3 +38,18 @@ describe('SignalingEmitter.toSocket', () => {
     expect(sent).toEqual([{ via: 'room remote-9', event: 'signal', payload: relayed }]);
   });
 });
+
+describe('SignalingEmitter.toUserHere', () => {
+  it("emits to the user's room with the local flag (no adapter broadcast)", () => {
+    const sent: { room: string; event: string }[] = [];
+    const to = jest.fn();
+    const local = {
+      to: (room: string) => ({ emit: (event: string) => sent.push({ room, event }) }),
+    };
+    const emitter = new SignalingEmitter();
+    emitter.bind({ to, local } as unknown as SignalingNamespace);
+    emitter.toUserHere('u1', 'call:ended', { callId: 'c1', reason: 'hangup' });
+    expect(sent).toEqual([{ room: 'user:u1', event: 'call:ended' }]);
+    expect(to).not.toHaveBeenCalled();
+  });
+});

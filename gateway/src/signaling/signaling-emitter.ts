@@ -51,6 +51,15 @@ export class SignalingEmitter implements CallNotifier {
   }
 
   /**
+   * A user room without the adapter: no XADD of the message to the Redis stream (and no
+   * read-back by every replica) when presence says every socket of the user is here.
+   */
+  toUserHere<E extends ServerEventName>(userId: string, event: E, payload: ServerPayload<E>): void {
+    const target = this.server().local.to(userRoom(userId));
+    (target.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
+  }
+
+  /**
    * One socket. When it is on this replica it is sent to directly: a room emit would also
    * append the message to the adapter's Redis stream (an XADD of the whole SDP, read back
    * by every replica) although no other replica can hold that socket id. Only a socket on

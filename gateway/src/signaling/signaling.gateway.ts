@@ -63,7 +63,6 @@ export class SignalingGateway
 {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly rateLimits: AccountRateLimits;
-  private readonly signalPayload = new SignalingPayloadPipe('signal');
   private reaping: Subscription | undefined;
 
   constructor(
@@ -84,7 +83,7 @@ export class SignalingGateway
       config.signaling.rateBurst,
       config.signaling.ratePerSecond,
     );
-    direct.register('signal', (socket, payload, ack) => this.relaySignal(socket, payload, ack));
+    this.bindDirect(direct);
   }
 
   afterInit(namespace: SignalingNamespace): void {
@@ -237,30 +236,27 @@ export class SignalingGateway
     return { ok: true };
   }
 
-  /**
-   * `signal`, bound as a {@link DirectHandlers} handler (the decorator only declares the
-   * event): the same guard, payload check and ack filter as every other event, without
-   * Nest's per-message pipeline.
-   */
   @SubscribeMessage('signal')
-  signal(): void {
-    throw new Error('signal is handled by DirectHandlers (see relaySignal)');
+  async signal(
+    @ConnectedSocket() socket: SignalingSocket,
+    @MessageBody(new SignalingPayloadPipe('signal')) body: ClientPayload<'signal'>,
+  ): Promise<AckOk> {
+    await this.calls.signal(identityOf(socket), body);
+    return { ok: true };
   }
 
-  private relaySignal(socket: SignalingSocket, payload: unknown, ack: unknown): void {
-    const answer = (reply: AckOk): void => {
-      if (typeof ack === 'function') (ack as (reply: AckOk) => void)(reply);
-    };
-    try {
-      this.guard.check(socket, 'signal');
-      const body = this.signalPayload.transform(payload);
-      this.calls.signal(identityOf(socket), body).then(
-        () => answer({ ok: true }),
-        (error: unknown) => this.ackFilter.answer(error, ack),
-      );
-    } catch (error) {
-      this.ackFilter.answer(error, ack);
-    }
+  /**
+   * Binds the call set-up events as {@link DirectHandlers}: the same guard, payload check,
+   * handler and ack filter as Nest's pipeline runs for the decorated methods above, called
+   * without it. Other events (presence, rejoin, auth:refresh) stay on Nest's path.
+   */
+  private bindDirect(direct: DirectHandlers): void {
+    const checks = { guard: this.guard, filter: this.ackFilter };
+    direct.bind('signal', checks, (socket, body) => this.signal(socket, body));
+    direct.bind('call:invite', checks, (socket, body) => this.invite(socket, body));
+    direct.bind('call:accept', checks, (socket, body) => this.accept(socket, body));
+    direct.bind('call:decline', checks, (socket, body) => this.decline(socket, body));
+    direct.bind('call:hangup', checks, (socket, body) => this.hangup(socket, body));
   }
 
   @SubscribeMessage('call:rejoin')

@@ -44,6 +44,11 @@ export class InMemoryPresence implements Omit<
     return Promise.resolve([...(this.users.get(userId)?.sockets ?? [])]);
   }
 
+  /** One process: every socket is here. */
+  onlyHere(userId: string): Promise<boolean> {
+    return Promise.resolve(this.users.has(userId));
+  }
+
   connectionCount(userId: string): Promise<number> {
     return Promise.resolve(this.users.get(userId)?.sockets.size ?? 0);
   }
