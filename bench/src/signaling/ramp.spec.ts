@@ -65,6 +65,13 @@ describe('limitedBy', () => {
     expect(limitedBy(r)).toMatch(/limited by neither core being full \(server side 35 %/);
   });
 
+  it('names a server core that was full although the server side used less of it', () => {
+    const shared = { ...slow, serverCpu: 0.76, redisCpu: 0.06, serverCoreBusy: 0.97 };
+    expect(limitedBy(rampOf([step(100), step(200, shared)]))).toBe(
+      'gateway first failed at 200 calls/s, limited by the server core, shared: busy 97 %, of which 76 % server processes + 6 % Redis; the rest is kernel network work and other processes on that core',
+    );
+  });
+
   it('says when the ramp never failed', () => {
     expect(limitedBy(rampOf([step(100)]))).toBe(
       'gateway passed every step of the ramp (not saturated)',

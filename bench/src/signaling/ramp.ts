@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { sourceAddresses } from '../lib/clients.ts';
 import { InspectorSession } from '../lib/inspector.ts';
 import {
@@ -31,6 +31,21 @@ export interface MeasuredStep extends StepResult {
   redisMicrosPerMessage: number;
   /** Redis's CPU over the step, as a fraction of one core. */
   redisCpu: number;
+  /**
+   * How busy the server core was over the step, whoever used it (`/proc/stat`): server
+   * processes, Redis, kernel network work, and any other process of the machine.
+   */
+  serverCoreBusy?: number;
+}
+
+/** Busy and total jiffies of one CPU from `/proc/stat` (idle and iowait are not busy). */
+function coreJiffies(cpu: string): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
+  const fields = (line ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((t, v) => t + v, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
 }
 
 export function passed(step: StepResult): boolean {
@@ -87,11 +102,14 @@ export async function ramp(
   const measured = async (rate: number, seconds: number): Promise<MeasuredStep> => {
     const commandsBefore = await redisCommands?.();
     const [cpuBefore, redisBefore] = [serverSeconds(), redisSeconds()];
+    const coreBefore = coreJiffies(SERVER_CPU);
     const started = performance.now();
     const step = await generator.step(rate, seconds, CANDIDATES_PER_CALL);
     const cpu = serverSeconds() - cpuBefore;
     const redis = redisSeconds() - redisBefore;
     const elapsed = (performance.now() - started) / 1000;
+    const coreAfter = coreJiffies(SERVER_CPU);
+    const coreTotal = coreAfter.total - coreBefore.total;
     // Cost of one call set-up, for the diagnostic log (a step's failed calls count too).
     const perCall = step.attempted - step.backlogged;
     const commandsAfter = commandsBefore && (await redisCommands?.());
@@ -111,6 +129,7 @@ export async function ramp(
       serverMicrosPerMessage: cpuMicrosPerMessage(cpu, step.latency.count),
       redisCpu: redis / elapsed,
       redisMicrosPerMessage: cpuMicrosPerMessage(redis, step.latency.count),
+      serverCoreBusy: coreTotal > 0 ? (coreAfter.busy - coreBefore.busy) / coreTotal : 0,
     };
   };
   try {
@@ -129,7 +148,8 @@ export async function ramp(
         `${server.name}: ${rate} calls/s → p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms, ` +
           `${step.completed}/${step.attempted} done, backlog ${step.backlogged}, errors ${JSON.stringify(step.errors)}, ` +
           `generator CPU ${(step.generatorCpu * 100).toFixed(0)} %, server CPU ${(step.serverCpu * 100).toFixed(0)} % ` +
-          `(${step.serverMicrosPerMessage.toFixed(0)} µs/msg), Redis CPU ${(step.redisCpu * 100).toFixed(0)} %`,
+          `(${step.serverMicrosPerMessage.toFixed(0)} µs/msg), Redis CPU ${(step.redisCpu * 100).toFixed(0)} %, ` +
+          `server core busy ${((step.serverCoreBusy ?? 0) * 100).toFixed(0)} %`,
       );
       failures = passed(step) ? 0 : failures + 1;
       if (failures >= 3 || step.latency.p99 > 1000) break;
@@ -190,12 +210,17 @@ export function limitedBy(r: Ramp): string {
   const failed = r.steps.find((st) => st.rate > r.sustained && !passed(st));
   if (failed === undefined) return `${r.server} passed every step of the ramp (not saturated)`;
   const serverSide = failed.serverCpu + failed.redisCpu;
+  const pct = (f: number) => `${(f * 100).toFixed(0)} %`;
+  const own = `${pct(failed.serverCpu)} server processes${failed.redisCpu > 0 ? ` + ${pct(failed.redisCpu)} Redis` : ''}`;
+  const core = failed.serverCoreBusy ?? 0;
   const what =
     failed.generatorCpu >= 0.9
-      ? `the load generator (${(failed.generatorCpu * 100).toFixed(0)} % of its core)`
+      ? `the load generator (${pct(failed.generatorCpu)} of its core)`
       : serverSide >= 0.9
-        ? `the server core (${(failed.serverCpu * 100).toFixed(0)} % server processes${failed.redisCpu > 0 ? ` + ${(failed.redisCpu * 100).toFixed(0)} % Redis` : ''})`
-        : `neither core being full (server side ${(serverSide * 100).toFixed(0)} %, generator ${(failed.generatorCpu * 100).toFixed(0)} %): scheduling or queueing`;
+        ? `the server core (${own})`
+        : core >= 0.9
+          ? `the server core, shared: busy ${pct(core)}, of which ${own}; the rest is kernel network work and other processes on that core`
+          : `neither core being full (server side ${pct(serverSide)}, server core busy ${pct(core)}, generator ${pct(failed.generatorCpu)}): scheduling or queueing`;
   return `${r.server} first failed at ${failed.rate} calls/s, limited by ${what}`;
 }
 
@@ -203,15 +228,15 @@ export function stepsTable(r: Ramp): string {
   const lines = [
     `**${r.server}** — one row per offered rate (${MESSAGES_PER_CALL} relayed messages per call):`,
     '',
-    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Server CPU | Redis CPU | Server µs/msg | Redis µs/msg | Pass |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| Offered calls/s | Achieved calls/s | Messages/s | p50 ms | p90 ms | p99 ms | max ms | Errors | Backlogged | Generator CPU | Server CPU | Redis CPU | Server core busy | Server µs/msg | Redis µs/msg | Pass |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of r.steps) {
     const errors = Object.entries(s.errors)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ');
     lines.push(
-      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${(s.serverCpu * 100).toFixed(0)} % | ${(s.redisCpu * 100).toFixed(0)} % | ${s.serverMicrosPerMessage.toFixed(0)} | ${s.redisMicrosPerMessage.toFixed(0)} | ${passed(s) ? 'yes' : 'no'} |`,
+      `| ${s.rate} | ${s.achievedRate.toFixed(0)} | ${(s.achievedRate * MESSAGES_PER_CALL).toFixed(0)} | ${s.latency.p50.toFixed(1)} | ${s.latency.p90.toFixed(1)} | ${s.latency.p99.toFixed(1)} | ${s.latency.max.toFixed(0)} | ${errors || '0'} | ${s.backlogged} | ${(s.generatorCpu * 100).toFixed(0)} % | ${(s.serverCpu * 100).toFixed(0)} % | ${(s.redisCpu * 100).toFixed(0)} % | ${s.serverCoreBusy === undefined ? '—' : `${(s.serverCoreBusy * 100).toFixed(0)} %`} | ${s.serverMicrosPerMessage.toFixed(0)} | ${s.redisMicrosPerMessage.toFixed(0)} | ${passed(s) ? 'yes' : 'no'} |`,
     );
   }
   return lines.join('\n');
