@@ -51,6 +51,14 @@ export interface MeasuredCall {
   callerAnswerMs: number | null;
   connectedMs: number | null;
   callerConnectedMs: number | null;
+  /**
+   * Stack only, from the pages' websockets: the callee's `call:accept` left, the caller's
+   * `call:accepted` and answer arrived, the caller called `setRemoteDescription` with it.
+   */
+  acceptSentMs?: number | null;
+  callerAcceptedMs?: number | null;
+  callerAnswerInMs?: number | null;
+  callerRemoteCalledMs?: number | null;
   /** Width of the callee's first decoded frame: the caller's start resolution. */
   firstFrameWidth: number | null;
   pair: string;
@@ -99,6 +107,10 @@ function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming):
     callerAnswerMs: since(caller.remoteDescriptionAt),
     connectedMs: since(callee.connectedAt),
     callerConnectedMs: since(caller.connectedAt),
+    acceptSentMs: since(callee.acceptSentAt),
+    callerAcceptedMs: since(caller.acceptedReceivedAt),
+    callerAnswerInMs: since(caller.answerReceivedAt),
+    callerRemoteCalledMs: since(caller.remoteCalledAt),
     firstFrameWidth: callee.firstFrameWidth,
     pair: `${callee.localType ?? '?'}/${callee.remoteType ?? '?'}`,
   };
