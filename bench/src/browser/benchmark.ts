@@ -9,7 +9,10 @@ import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
 
-type Stage = Exclude<keyof Variant['calls'][number], 'pair' | 'firstFrameWidth'>;
+type Stage = Exclude<
+  keyof Variant['calls'][number],
+  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks'
+>;
 
 function stat(variant: Variant | undefined, key: Stage): Summary {
   const values = (variant?.calls ?? [])

@@ -33,6 +33,8 @@ export interface SetupTiming {
   acceptedReceivedAt: number | null;
   answerReceivedAt: number | null;
   remoteCalledAt: number | null;
+  /** Main-thread tasks over 50 ms between the probe's start and the first frame: [start, ms]. */
+  longTasks: [number, number][];
 }
 
 declare global {
@@ -76,7 +78,20 @@ export function probeSetup(args: {
       acceptedReceivedAt: null,
       answerReceivedAt: null,
       remoteCalledAt: null,
+      longTasks: [],
     };
+    const longTasks = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        timing.longTasks.push([
+          Math.round(performance.timeOrigin + entry.startTime),
+          Math.round(entry.duration),
+        ]);
+    });
+    try {
+      longTasks.observe({ type: 'longtask', buffered: false });
+    } catch {
+      // No long-task timing in this browser: the list stays empty.
+    }
     const startedAt = Date.now();
     /** The signaling events of this call, from the e2e init scripts' records. */
     const readSignaling = (pc: RTCPeerConnection | undefined): void => {
@@ -156,6 +171,7 @@ export function probeSetup(args: {
         timing.acceptedAt ??= window.__benchAcceptedAt ?? null;
         if (timing.firstFrameAt !== null || Date.now() > deadline) {
           readSignaling(pc);
+          longTasks.disconnect();
           clearInterval(timer);
           document.removeEventListener('click', onClick, { capture: true });
           resolve(timing);
