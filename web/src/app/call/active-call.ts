@@ -231,7 +231,8 @@ export class ActiveCall {
 
   /**
    * Callee, on Accept: waits until the connection exists and what arrived is applied, then
-   * answers the caller's offer at once and returns that answer for `call:accept` to carry.
+   * returns the answer (set while it rang, see {@link RingingNegotiation}) for
+   * `call:accept` to carry.
    * `hasOffer: false` when the offer is not here (the caller is then asked to resend it).
    * The caller's held candidates go to ICE now (the person chose to answer); this side's
    * own candidates still wait for {@link answer}, i.e. the gateway's acknowledgement.
