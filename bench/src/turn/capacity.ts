@@ -14,6 +14,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { coturnRelaySockets } from './relay-calls.ts';
+import { describeDiagnosis, diagnoseAllocations } from './diagnosis.ts';
+import { udpReceiveBufferErrors } from './udp-counters.ts';
 
 const CLIENT_IMAGE = 'coturn/coturn:4.6';
 /** The echo peer's port on 127.0.0.1 (turnutils_peer, in the client container). */
@@ -27,6 +29,12 @@ export interface CapacityResult {
   refused: number;
   extraAccountAllocated: boolean;
   fillSeconds: number;
+  /** Accounts given a second uclient because their first one hung on a lost answer. */
+  topUps: number;
+  /** What coturn and the clients said (answers, closed sessions, client errors). */
+  diagnosis: string;
+  /** Host-wide UDP datagrams dropped for a full receive buffer during the run. */
+  udpReceiveBufferErrors: number;
 }
 
 function credential(secret: string, userId: string): { username: string; password: string } {
@@ -35,7 +43,11 @@ function credential(secret: string, userId: string): { username: string; passwor
 }
 
 function compose(...args: string[]): string {
-  return execFileSync('docker', ['compose', ...args], { encoding: 'utf8' });
+  // coturn's verbose log of a 1,000-allocation run is several MB.
+  return execFileSync('docker', ['compose', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** Allocations held at the first refusal when accounts keep adding `perAccount` each. */
@@ -121,34 +133,72 @@ export function measureCapacity(
   try {
     startPeer(name);
     const before = coturnRelaySockets();
+    const since = new Date().toISOString();
+    const dropsBefore = udpReceiveBufferErrors();
     const started = Date.now();
+    const perAccount = Math.min(asked, quota);
+    const passwords = new Map<string, string>();
     const script = Array.from({ length: accounts }, () => {
       const { username, password } = credential(secret, randomUUID());
+      passwords.set(username, password);
       return uclientLine(username, password, asked / 2, 90, '/tmp/u-$RANDOM$RANDOM.log');
     }).join('\n');
+    const users = [...passwords.keys()];
     execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
-    const target = accounts * Math.min(asked, quota);
-    let held = coturnRelaySockets() - before;
-    while (held < target && Date.now() - started < 60_000) {
-      execFileSync('sleep', ['1']);
-      held = coturnRelaySockets() - before;
+    const target = accounts * perAccount;
+    const waitForFill = (budgetMs: number): number => {
+      const until = Date.now() + budgetMs;
+      let now = coturnRelaySockets() - before;
+      while (now < target && Date.now() < until) {
+        execFileSync('sleep', ['1']);
+        now = coturnRelaySockets() - before;
+      }
+      return now;
+    };
+    let held = waitForFill(30_000);
+    // turnutils_uclient sends each request once and then blocks in recv(): when a STUN
+    // request or its answer is lost (a full receive buffer on a loaded host), that client
+    // waits forever and the ones after it never ask. A browser retransmits (RFC 5389
+    // §7.2.1); the bench does the same per account: what coturn granted each account is in
+    // its log, and a short account gets a new uclient for the rest.
+    let topUps = 0;
+    for (let round = 0; round < 2 && held < target; round++) {
+      const granted = diagnoseAllocations(
+        compose('logs', '--no-log-prefix', '--since', since, 'turn'),
+        '',
+      ).allocatedPerUser;
+      const short = users.filter((u) => (granted.get(u) ?? 0) < perAccount);
+      if (short.length === 0) break;
+      topUps += short.length;
+      const more = short
+        .map((u) =>
+          uclientLine(
+            u,
+            passwords.get(u)!,
+            Math.ceil((asked - (granted.get(u) ?? 0)) / 2),
+            90,
+            '/tmp/u-$RANDOM$RANDOM.log',
+          ),
+        )
+        .join('\n');
+      execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${more}\nwait`]);
+      held = waitForFill(20_000);
     }
     const fillSeconds = (Date.now() - started) / 1000;
     // Let refused clients finish writing their logs before they are counted.
     execFileSync('sleep', ['2']);
     held = coturnRelaySockets() - before;
+    // The same lost-answer hang would block this check forever: bounded, three tries.
     const extra = credential(secret, randomUUID());
-    const extraOut = execFileSync(
-      'docker',
-      [
-        'exec',
-        name,
-        'sh',
-        '-c',
-        `${uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log').replace(/ &$/, '')}; cat /tmp/extra.log`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const extraLine = uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log')
+      .replace(/ >\/tmp\/extra.log 2>&1 &$/, '')
+      .replace(/^turnutils_uclient/, 'timeout 20 turnutils_uclient');
+    let extraOut = '';
+    for (let attempt = 0; attempt < 3 && !/Total lost packets/.test(extraOut); attempt++) {
+      extraOut = execFileSync('docker', ['exec', name, 'sh', '-c', `${extraLine} 2>&1 || true`], {
+        encoding: 'utf8',
+      });
+    }
     const refused = Number(
       execFileSync(
         'docker',
@@ -156,11 +206,24 @@ export function measureCapacity(
         { encoding: 'utf8' },
       ).trim() || '0',
     );
+    const diagnosis = describeDiagnosis(
+      diagnoseAllocations(
+        compose('logs', '--no-log-prefix', '--since', since, 'turn'),
+        execFileSync('docker', ['exec', name, 'sh', '-c', 'cat /tmp/u-*.log'], {
+          encoding: 'utf8',
+        }),
+      ),
+      users,
+      perAccount,
+    );
     return {
       accounts,
-      perAccount: Math.min(asked, quota),
+      perAccount,
+      topUps,
       held,
       refused,
+      diagnosis,
+      udpReceiveBufferErrors: udpReceiveBufferErrors() - dropsBefore,
       extraAccountAllocated:
         /Total lost packets 0 /.test(extraOut) && !/error (486|508)/.test(extraOut),
       fillSeconds,

@@ -10,6 +10,7 @@ import { atMost, below } from '../lib/targets.ts';
 import { lineChartSvg } from '../lib/svg.ts';
 import { median } from '../lib/stats.ts';
 import { sleep } from '../lib/time.ts';
+import { udpReceiveBufferErrors } from './udp-counters.ts';
 import { parseUclient, type UclientReport } from './uclient.ts';
 
 const TURN_IMAGE = 'callgate-bench/turn:latest';
@@ -27,6 +28,10 @@ interface Step {
   clientCpu: number;
   /** Measured steady per-flow throughput, Mbit/s each way. */
   perFlowMbps: number;
+  /** UDP datagrams dropped for a full receive buffer in coturn's network namespace. */
+  coturnRcvbufErrors: number;
+  /** The same in the generator's namespace (-1: not sampled). */
+  clientRcvbufErrors: number;
 }
 
 async function selfSignedCert(): Promise<string> {
@@ -88,6 +93,9 @@ async function runStep(
     ],
   );
   const clientPid = await client.pid().catch(() => 0);
+  // Receive-buffer drops per side: coturn's network namespace and the generator's.
+  const coturnDropsBefore = udpReceiveBufferErrors(turnPid);
+  let clientDrops = { first: -1, last: -1 };
   const samples: { t: number; turn: number; client: number }[] = [];
   const started = Date.now();
   const deadline = started + seconds * 1000 + 120_000;
@@ -102,6 +110,10 @@ async function runStep(
         turn: cpuSeconds(turnPid),
         client: clientPid > 0 ? cpuSeconds(clientPid) : 0,
       });
+      if (clientPid > 0) {
+        const now = udpReceiveBufferErrors(clientPid);
+        clientDrops = { first: clientDrops.first < 0 ? now : clientDrops.first, last: now };
+      }
     } catch {
       // the client exited between two samples
     }
@@ -135,10 +147,13 @@ async function runStep(
     coturnCpu: busiest('turn'),
     clientCpu: busiest('client'),
     perFlowMbps: (median(steadyBytes) * 8) / 1e6 / flows,
+    coturnRcvbufErrors: udpReceiveBufferErrors(turnPid) - coturnDropsBefore,
+    // Sampled while uclient ran (its namespace goes with it); -1 = never sampled.
+    clientRcvbufErrors: clientDrops.first < 0 ? -1 : clientDrops.last - clientDrops.first,
   };
   context.log(
     `${flows} flows: loss ${report.lossPercent}% , jitter avg ${report.jitterAvgMs} ms, rtt avg ${report.rttAvgMs} ms, ` +
-      `${step.perFlowMbps.toFixed(2)} Mbit/s per flow, coturn CPU ${(step.coturnCpu * 100).toFixed(0)} %, uclient CPU ${(step.clientCpu * 100).toFixed(0)} %`,
+      `${step.perFlowMbps.toFixed(2)} Mbit/s per flow, coturn CPU ${(step.coturnCpu * 100).toFixed(0)} %, uclient CPU ${(step.clientCpu * 100).toFixed(0)} %, receive-buffer drops coturn ${step.coturnRcvbufErrors} / uclient ${step.clientRcvbufErrors}`,
   );
   return step;
 }
@@ -278,11 +293,11 @@ export async function measureLoad(context: BenchmarkContext): Promise<LoadFigure
       ),
     ];
     const table = [
-      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU | receive-buffer drops coturn / uclient |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map(
         (s) =>
-          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % |`,
+          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % | ${s.coturnRcvbufErrors} / ${s.clientRcvbufErrors} |`,
       ),
     ].join('\n');
     const chart = lineChartSvg({
