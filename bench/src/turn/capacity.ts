@@ -37,12 +37,12 @@ export interface CapacityResult {
   udpReceiveBufferErrors: number;
 }
 
-function credential(secret: string, userId: string): { username: string; password: string } {
+export function credential(secret: string, userId: string): { username: string; password: string } {
   const username = `${Math.floor(Date.now() / 1000) + 3600}:${userId}`;
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
 
-function compose(...args: string[]): string {
+export function compose(...args: string[]): string {
   // coturn's verbose log of a 1,000-allocation run is several MB.
   return execFileSync('docker', ['compose', ...args], {
     encoding: 'utf8',
@@ -50,26 +50,18 @@ function compose(...args: string[]): string {
   });
 }
 
-/** Allocations held at the first refusal when accounts keep adding `perAccount` each. */
-export interface SweepResult {
-  /** Allocations the sweep itself held (at the refusal, or at the limit). */
-  held: number;
-  /** Allocations coturn already held for others when the sweep started. */
-  heldBefore: number;
-  firstRefusalAt: number | null;
-  refusal: string | null;
-  accounts: number;
-}
-
 /** The relay's current shared secret (the first of a rotation list). */
-function turnSecret(): string {
+export function turnSecret(): string {
   return compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
     .trim()
     .split(',')[0]!;
 }
 
-/** A host-network container with coturn's clients, idle for up to 15 min; returns its name. */
-function startClientContainer(name: string): string {
+/**
+ * A container with coturn's clients, idle for up to 15 min, on the host's network unless
+ * another is named; returns its name.
+ */
+export function startClientContainer(name: string, network = 'host'): string {
   execFileSync('docker', [
     'run',
     '-d',
@@ -77,7 +69,7 @@ function startClientContainer(name: string): string {
     '--name',
     name,
     '--network',
-    'host',
+    network,
     '--entrypoint',
     'sleep',
     CLIENT_IMAGE,
@@ -93,19 +85,20 @@ function startClientContainer(name: string): string {
  * 24 successes and 486s at the 24 quota); `-y` (client to client) gave 7 to 18 for the
  * same `-m`, so the counts here would not be exact with it.
  */
-function uclientLine(
+export function uclientLine(
   username: string,
   password: string,
   clients: number,
   messages: number,
   log: string,
   intervalMs = 1000,
+  server = '127.0.0.1',
 ): string {
-  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z ${intervalMs} -n ${messages} -m ${clients} -u '${username}' -w '${password}' 127.0.0.1 >${log} 2>&1 &`;
+  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z ${intervalMs} -n ${messages} -m ${clients} -u '${username}' -w '${password}' ${server} >${log} 2>&1 &`;
 }
 
 /** The echo peer every uclient here relays to, in the client container. */
-function startPeer(container: string): void {
+export function startPeer(container: string): void {
   execFileSync('docker', [
     'exec',
     '-d',
@@ -233,73 +226,7 @@ export function measureCapacity(
   }
 }
 
-/**
- * Adds batches of `batch` accounts × `perAccount` allocations (kept alive, one packet per
- * 5 s each) until coturn refuses one or `limit` allocations are held.
- */
-export function sweepUntilRefusal(perAccount: number, batch: number, limit: number): SweepResult {
-  const secret = turnSecret();
-  const name = startClientContainer(`callgate-bench-sweep-${process.pid}`);
-  try {
-    startPeer(name);
-    const before = coturnRelaySockets();
-    let accounts = 0;
-    let held = 0;
-    while (held < limit) {
-      const script = Array.from({ length: batch }, () => {
-        const { username, password } = credential(secret, randomUUID());
-        // One packet per 5 s per allocation keeps them alive without flooding the relay.
-        return uclientLine(
-          username,
-          password,
-          perAccount / 2,
-          60,
-          '/tmp/s-$RANDOM$RANDOM.log',
-          5000,
-        );
-      }).join('\n');
-      execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
-      accounts += batch;
-      const wanted = Math.min(limit, accounts * perAccount);
-      // Wait while the count still grows: on a loaded machine a batch of 1,200 takes longer
-      // than a fixed budget (a 30-s one stopped a run at 3,634 with no refusal at all).
-      let grewAt = Date.now();
-      while (held < wanted && Date.now() - grewAt < 15_000) {
-        execFileSync('sleep', ['1']);
-        const now = coturnRelaySockets() - before;
-        if (now > held) grewAt = Date.now();
-        held = now;
-      }
-      const refusal = execFileSync(
-        'docker',
-        [
-          'exec',
-          name,
-          'sh',
-          '-c',
-          "cat /tmp/s-*.log | grep -m1 -oE 'error [0-9]{3}[^\n]*' || true",
-        ],
-        { encoding: 'utf8' },
-      ).trim();
-      if (refusal !== '' || held < wanted) {
-        return {
-          held,
-          heldBefore: before,
-          firstRefusalAt: held,
-          refusal: refusal || 'allocations stopped growing for 15 s (no 486/508 answer seen)',
-          accounts,
-        };
-      }
-    }
-    return { held, heldBefore: before, firstRefusalAt: null, refusal: null, accounts };
-  } finally {
-    execFileSync('docker', ['rm', '-f', name]);
-  }
-}
-
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'sweep') {
-  console.log(JSON.stringify(sweepUntilRefusal(24, 50, Number(process.argv[3] ?? 20000)), null, 2));
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}`) {
   const result = measureCapacity(
     Number(process.argv[2] ?? 100),
     Number(process.argv[3] ?? 10),

@@ -6,7 +6,8 @@ import { createAdminCommand, type InvitingAdmin } from '@callgate/e2e-support/in
 import { onCleanup } from '../lib/cleanup.ts';
 import { row, type BenchmarkContext, type Row } from '../lib/result.ts';
 import { median } from '../lib/stats.ts';
-import { measureCapacity, sweepUntilRefusal, type CapacityResult } from './capacity.ts';
+import { measureCapacity, type CapacityResult } from './capacity.ts';
+import { sweepUntilRefusal } from './sweep.ts';
 import { coturnRelaySockets, runCalls, type CallResult } from './relay-calls.ts';
 
 /**
@@ -200,12 +201,13 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
   writeFileSync(envFile, `${LOOPBACK_ENV}\n`);
   const running = compose(context.repoRoot, ['ps', '-q', 'turn']).trim() !== '';
   context.log('default stack: docker compose up (coturn on the host network, loopback pins)');
-  compose(context.repoRoot, ['--env-file', envFile, 'up', '-d', '--build', '--wait']);
+  // Registered first: an `up` that fails half-way still leaves containers to remove.
   if (!running) {
     onCleanup('default compose stack', () => {
       compose(context.repoRoot, ['down', '-v']);
     });
   }
+  compose(context.repoRoot, ['--env-file', envFile, 'up', '-d', '--build', '--wait']);
   const admin = benchAdmin(context.repoRoot);
   const rows: Row[] = [];
   const details: string[] = [];
@@ -263,14 +265,15 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
   }
   // Last: it leaves the relay full until the sweep's allocations expire (10 minutes).
   if (wanted(context, 'sweep')) {
-    const limit = context.quick ? 2_000 : 16_384;
+    // Above total-quota on purpose: the refusal, not the limit, should end the sweep.
+    const limit = context.quick ? 2_000 : 20_000;
     context.log(`allocations until the first refusal (accounts of 24, up to ${limit})`);
     const sweep = sweepUntilRefusal(24, 50, limit);
     // Counted for coturn as a whole: the sweep's own plus what earlier steps still hold.
     const total = sweep.heldBefore + (sweep.firstRefusalAt ?? sweep.held);
     rows.push(
       row(
-        'Allocations held at the first refusal (all users, through 127.0.0.1:3478)',
+        'Allocations held at the first refusal (all users, through the host listener)',
         'allocations',
         total,
         'before (published 41-port range)',
@@ -280,7 +283,7 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
       ),
     );
     notes.push(
-      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}.`,
+      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}. ${sweep.diagnosis}.`,
     );
   }
   return { rows, details, notes };

@@ -10,7 +10,7 @@ import { atMost, below } from '../lib/targets.ts';
 import { lineChartSvg } from '../lib/svg.ts';
 import { median } from '../lib/stats.ts';
 import { sleep } from '../lib/time.ts';
-import { udpReceiveBufferErrors } from './udp-counters.ts';
+import { udpDropsBySocket, udpReceiveBufferErrors } from './udp-counters.ts';
 import { parseUclient, type UclientReport } from './uclient.ts';
 
 const TURN_IMAGE = 'callgate-bench/turn:latest';
@@ -30,6 +30,8 @@ interface Step {
   perFlowMbps: number;
   /** UDP datagrams dropped for a full receive buffer in coturn's network namespace. */
   coturnRcvbufErrors: number;
+  /** coturn's drops by socket: listener port 3478 vs relay ports. */
+  coturnSocketDrops: { listener: number; relay: number };
   /** The same in the generator's namespace (-1: not sampled). */
   clientRcvbufErrors: number;
 }
@@ -95,6 +97,7 @@ async function runStep(
   const clientPid = await client.pid().catch(() => 0);
   // Receive-buffer drops per side: coturn's network namespace and the generator's.
   const coturnDropsBefore = udpReceiveBufferErrors(turnPid);
+  const socketDropsBefore = udpDropsBySocket(turnPid, 3478);
   let clientDrops = { first: -1, last: -1 };
   const samples: { t: number; turn: number; client: number }[] = [];
   const started = Date.now();
@@ -148,12 +151,16 @@ async function runStep(
     clientCpu: busiest('client'),
     perFlowMbps: (median(steadyBytes) * 8) / 1e6 / flows,
     coturnRcvbufErrors: udpReceiveBufferErrors(turnPid) - coturnDropsBefore,
+    coturnSocketDrops: ((after) => ({
+      listener: after.listener - socketDropsBefore.listener,
+      relay: after.relay - socketDropsBefore.relay,
+    }))(udpDropsBySocket(turnPid, 3478)),
     // Sampled while uclient ran (its namespace goes with it); -1 = never sampled.
     clientRcvbufErrors: clientDrops.first < 0 ? -1 : clientDrops.last - clientDrops.first,
   };
   context.log(
     `${flows} flows: loss ${report.lossPercent}% , jitter avg ${report.jitterAvgMs} ms, rtt avg ${report.rttAvgMs} ms, ` +
-      `${step.perFlowMbps.toFixed(2)} Mbit/s per flow, coturn CPU ${(step.coturnCpu * 100).toFixed(0)} %, uclient CPU ${(step.clientCpu * 100).toFixed(0)} %, receive-buffer drops coturn ${step.coturnRcvbufErrors} / uclient ${step.clientRcvbufErrors}`,
+      `${step.perFlowMbps.toFixed(2)} Mbit/s per flow, coturn CPU ${(step.coturnCpu * 100).toFixed(0)} %, uclient CPU ${(step.clientCpu * 100).toFixed(0)} %, receive-buffer drops coturn ${step.coturnRcvbufErrors} (listener ${step.coturnSocketDrops.listener}, relay ${step.coturnSocketDrops.relay}) / uclient ${step.clientRcvbufErrors}`,
   );
   return step;
 }
@@ -293,11 +300,11 @@ export async function measureLoad(context: BenchmarkContext): Promise<LoadFigure
       ),
     ];
     const table = [
-      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU | receive-buffer drops coturn / uclient |',
+      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU | receive-buffer drops coturn (listener + relay sockets) / uclient |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map(
         (s) =>
-          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % | ${s.coturnRcvbufErrors} / ${s.clientRcvbufErrors} |`,
+          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % | ${s.coturnRcvbufErrors} (${s.coturnSocketDrops.listener} + ${s.coturnSocketDrops.relay}) / ${s.clientRcvbufErrors} |`,
       ),
     ].join('\n');
     const chart = lineChartSvg({

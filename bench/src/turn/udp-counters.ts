@@ -13,3 +13,22 @@ export function udpReceiveBufferErrors(pid?: number): number {
   const index = header.split(/\s+/).indexOf('RcvbufErrors');
   return Number(values.split(/\s+/)[index]);
 }
+
+/**
+ * Receive-buffer drops summed per kind of socket in the network namespace of `pid`, from
+ * the `drops` column of /proc/<pid>/net/udp: sockets bound to `listenerPort` (coturn's
+ * listener and per-client sockets) and all others (its relay sockets).
+ */
+export function udpDropsBySocket(
+  pid: number,
+  listenerPort: number,
+): { listener: number; relay: number } {
+  const sums = { listener: 0, relay: 0 };
+  for (const line of readFileSync(`/proc/${pid}/net/udp`, 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 13) continue;
+    const port = parseInt(fields[1]!.split(':')[1]!, 16);
+    sums[port === listenerPort ? 'listener' : 'relay'] += Number(fields[fields.length - 1]);
+  }
+  return sums;
+}
