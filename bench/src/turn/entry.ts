@@ -283,8 +283,10 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
       ),
     );
     notes.push(
-      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}. ${sweep.diagnosis}.`,
+      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}. ${sweep.diagnosis}. ${sweep.sessionLimit ?? ''}`,
     );
   }
+  // The notes are the evidence behind each row; `--step` runs print them too.
+  for (const note of notes) context.log(note);
   return { rows, details, notes };
 }

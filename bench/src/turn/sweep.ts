@@ -32,6 +32,8 @@ export interface SweepResult {
   accounts: number;
   /** coturn's answers, closed sessions and client errors over the whole sweep. */
   diagnosis: string;
+  /** coturn's own start-up estimate of the sessions its open-file limit allows. */
+  sessionLimit: string | null;
 }
 
 function bridgeGateway(): string {
@@ -48,6 +50,19 @@ function firstRefusal(log: string): string | null {
   return line ? line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/^\S+: /, '') : null;
 }
 
+/**
+ * coturn prints at start how many sessions its open-file limit allows (two descriptors per
+ * session: the client's and the relay's); the engine's limit for containers decides it.
+ */
+function openFileLimit(): string | null {
+  const log = compose('logs', '--no-log-prefix', 'turn');
+  const files = /Max number of open files\/sockets allowed for this process: (\d+)/.exec(log);
+  const sessions = /max supported number of TURN Sessions possible is: (\d+)/.exec(log);
+  return files && sessions
+    ? `coturn's open-file limit is ${files[1]}, so it supports about ${sessions[1]} sessions (its start-up log)`
+    : null;
+}
+
 export function sweepUntilRefusal(perAccount: number, batch: number, limit: number): SweepResult {
   const secret = turnSecret();
   const server = bridgeGateway();
@@ -57,10 +72,13 @@ export function sweepUntilRefusal(perAccount: number, batch: number, limit: numb
   const since = new Date().toISOString();
   const log = (): string => compose('logs', '--no-log-prefix', '--since', since, 'turn');
   const clients = (users: [string, number][]): void => {
-    // One packet per 5 s per allocation keeps them alive without flooding the relay.
+    // One packet per 5 s per allocation keeps them alive without flooding the relay, for
+    // longer than any sweep (the container is removed at the end). Clients must stay:
+    // with one packet and exit, coturn closed half of the allocations within a minute
+    // ("allocation timeout"), and with 300 s of life a 330-s sweep lost its first batches.
     const script = users
       .map(([u, n]) =>
-        uclientLine(u, passwords.get(u)!, n / 2, 60, '/tmp/s-$RANDOM$RANDOM.log', 5000, server),
+        uclientLine(u, passwords.get(u)!, n / 2, 400, '/tmp/s-$RANDOM$RANDOM.log', 5000, server),
       )
       .join('\n');
     execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
@@ -91,6 +109,7 @@ export function sweepUntilRefusal(perAccount: number, batch: number, limit: numb
         refusal,
         accounts: users.length,
         diagnosis: describeDiagnosis(diagnoseAllocations(log(), clientLogs), users, perAccount),
+        sessionLimit: openFileLimit(),
       };
     };
     while (held < limit) {
