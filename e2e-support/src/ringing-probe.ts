@@ -8,12 +8,21 @@ export interface ReceivedSignal {
   kind: 'offer' | 'answer' | 'candidate' | 'other';
 }
 
+/** One socket.io event on the page's signaling websocket: when, which way, which event. */
+export interface SignalingFrame {
+  at: number;
+  direction: 'in' | 'out';
+  name: string;
+}
+
 declare global {
   interface Window {
     /** Every camera/microphone track getUserMedia handed the page. */
     __e2eMediaTracks?: MediaStreamTrack[];
     /** Every `signal` event that arrived on a socket.io websocket of the page. */
     __e2eSignals?: ReceivedSignal[];
+    /** Every socket.io event the page sent or received, by name and time (bench timelines). */
+    __e2eFrames?: SignalingFrame[];
   }
 }
 
@@ -27,8 +36,13 @@ export async function instrumentRinging(context: BrowserContext): Promise<void> 
   await context.addInitScript(() => {
     const tracks: MediaStreamTrack[] = [];
     const signals: ReceivedSignal[] = [];
+    const frames: SignalingFrame[] = [];
     window.__e2eMediaTracks = tracks;
     window.__e2eSignals = signals;
+    window.__e2eFrames = frames;
+    // socket.io: `42/signaling,["signal",{...}]` (an ack id may follow the comma).
+    const eventName = (data: unknown): string | undefined =>
+      typeof data === 'string' ? /^42\/signaling,\d*\["([^"]+)"/.exec(data)?.[1] : undefined;
     const devices = navigator.mediaDevices;
     if (devices) {
       const getUserMedia = devices.getUserMedia.bind(devices);
@@ -44,7 +58,9 @@ export async function instrumentRinging(context: BrowserContext): Promise<void> 
         super(url, protocols);
         this.addEventListener('message', (event: MessageEvent) => {
           if (typeof event.data !== 'string') return;
-          // socket.io: `42/signaling,["signal",{...}]` (an ack id may follow the comma).
+          const name = eventName(event.data);
+          if (name !== undefined && frames.length < 10_000)
+            frames.push({ at: Date.now(), direction: 'in', name });
           const match = /^42\/signaling,\d*(\[.*)$/s.exec(event.data);
           if (!match) return;
           try {
@@ -62,6 +78,13 @@ export async function instrumentRinging(context: BrowserContext): Promise<void> 
             // Not JSON we understand: not a signal.
           }
         });
+      }
+
+      override send(data: Parameters<WebSocket['send']>[0]): void {
+        const name = eventName(data);
+        if (name !== undefined && frames.length < 10_000)
+          frames.push({ at: Date.now(), direction: 'out', name });
+        super.send(data);
       }
     }
     window.WebSocket = RecordedWebSocket;

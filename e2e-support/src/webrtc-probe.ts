@@ -51,6 +51,11 @@ export async function instrumentPeerConnections(context: BrowserContext): Promis
           urls.push(...(typeof server.urls === 'string' ? [server.urls] : server.urls));
         }
       }
+      override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+        // When the page first asked for a remote description (bench timelines).
+        (this as { __e2eRemoteCalledAt?: number }).__e2eRemoteCalledAt ??= Date.now();
+        return super.setRemoteDescription(description);
+      }
       override setConfiguration(configuration?: RTCConfiguration): void {
         super.setConfiguration(configuration);
         for (const server of configuration?.iceServers ?? []) {

@@ -43,9 +43,10 @@ export interface CallAcceptPayload extends CallIdPayload {
    */
   hasOffer?: boolean;
   /**
-   * The accepting tab's answer to that offer, created at the click. The gateway relays it
-   * to the caller right after `call:accepted`, as a `signal` from the callee, so the
-   * answer does not wait for this request's acknowledgement and a second trip.
+   * The accepting tab's answer to that offer (made while it rang, sent at the click). The
+   * gateway hands it to the caller inside `call:accepted` and again right after it as a
+   * `signal` from the callee, so the answer waits neither for this request's
+   * acknowledgement nor for a second trip.
    */
   answer?: SessionDescriptionPayload;
 }
@@ -87,6 +88,13 @@ export interface CallAccepted {
   role?: CallRole;
   /** To the caller: the accepting tab missed the offer sent while ringing; send it again. */
   resendOffer?: boolean;
+  /**
+   * To the caller: the callee's answer (`CallAcceptPayload.answer`), so the caller applies
+   * it in the same message that says the call is answered, before its page switches to
+   * the call view. The same answer still follows as a `signal` from the callee for tabs
+   * that predate this field; a tab that applied this one ignores that copy.
+   */
+  answer?: SessionDescriptionPayload;
 }
 export interface CallEnded {
   callId: string;

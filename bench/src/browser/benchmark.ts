@@ -9,10 +9,15 @@ import { summarize, type Summary } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
 import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
 
-type Stage = Exclude<keyof Variant['calls'][number], 'pair' | 'firstFrameWidth'>;
+type Stage = Exclude<
+  keyof Variant['calls'][number],
+  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks'
+>;
 
 function stat(variant: Variant | undefined, key: Stage): Summary {
-  const values = (variant?.calls ?? []).map((c) => c[key]).filter((v): v is number => v !== null);
+  const values = (variant?.calls ?? [])
+    .map((c) => c[key])
+    .filter((v): v is number => v !== null && v !== undefined);
   return summarize(values);
 }
 
@@ -192,6 +197,10 @@ export const callSetupBenchmark: Benchmark = {
     ].join('\n');
     const stages: [string, Stage][] = [
       ['callee answer set', 'answerMs'],
+      ['callee sent accept', 'acceptSentMs'],
+      ['caller got accepted', 'callerAcceptedMs'],
+      ['caller got answer', 'callerAnswerInMs'],
+      ['caller applies it', 'callerRemoteCalledMs'],
       ['caller applied it', 'callerAnswerMs'],
       ['callee ICE connected', 'iceMs'],
       ['caller ICE connected', 'callerIceMs'],
@@ -201,7 +210,7 @@ export const callSetupBenchmark: Benchmark = {
       ['caller first frame', 'callerFrameMs'],
     ];
     const timeline = [
-      `**Where the time goes** — p50 ms after the accept of each step, per variant (the callee's answer, the caller applying it, each side's \`iceConnectionState\` and \`connectionState\` reaching connected, each side's first decoded frame):`,
+      `**Where the time goes** — p50 ms after the accept of each step, per variant (the callee's answer; the stack's \`call:accept\` leaving the callee's page, \`call:accepted\` and the answer reaching the caller's, and the caller calling \`setRemoteDescription\` with it — "—" for the baseline, whose signaling is the bench process; the caller having applied it; each side's \`iceConnectionState\` and \`connectionState\` reaching connected, each side's first decoded frame):`,
       '',
       `| Variant | ${stages.map(([label]) => label).join(' | ')} |`,
       `| --- | ${stages.map(() => '---:').join(' | ')} |`,

@@ -51,6 +51,17 @@ export interface MeasuredCall {
   callerAnswerMs: number | null;
   connectedMs: number | null;
   callerConnectedMs: number | null;
+  /**
+   * Stack only, from the pages' websockets: the callee's `call:accept` left, the caller's
+   * `call:accepted` and answer arrived, the caller called `setRemoteDescription` with it.
+   */
+  acceptSentMs?: number | null;
+  callerAcceptedMs?: number | null;
+  callerAnswerInMs?: number | null;
+  callerRemoteCalledMs?: number | null;
+  /** Long main-thread tasks during the set-up, [ms after accept, duration ms], per side. */
+  calleeLongTasks?: [number, number][];
+  callerLongTasks?: [number, number][];
   /** Width of the callee's first decoded frame: the caller's start resolution. */
   firstFrameWidth: number | null;
   pair: string;
@@ -99,6 +110,12 @@ function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming):
     callerAnswerMs: since(caller.remoteDescriptionAt),
     connectedMs: since(callee.connectedAt),
     callerConnectedMs: since(caller.connectedAt),
+    acceptSentMs: since(callee.acceptSentAt),
+    callerAcceptedMs: since(caller.acceptedReceivedAt),
+    callerAnswerInMs: since(caller.answerReceivedAt),
+    callerRemoteCalledMs: since(caller.remoteCalledAt),
+    calleeLongTasks: callee.longTasks.map(([at, ms]) => [at - t0, ms]),
+    callerLongTasks: caller.longTasks.map(([at, ms]) => [at - t0, ms]),
     firstFrameWidth: callee.firstFrameWidth,
     pair: `${callee.localType ?? '?'}/${callee.remoteType ?? '?'}`,
   };
@@ -283,8 +300,22 @@ describe('call set-up benchmark', () => {
           timeoutMs: PROBE_TIMEOUT_MS,
         }),
       ]);
+      const profiler = process.env['BENCH_PROFILE_DIR']
+        ? await bob.page.context().newCDPSession(bob.page)
+        : null;
+      await profiler?.send('Profiler.enable');
+      await profiler?.send('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler?.send('Profiler.start');
       const acceptedAt = await bob.accept();
       const [callee, caller] = await probes;
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        writeFileSync(
+          `${process.env['BENCH_PROFILE_DIR']}/callee-${mode}-${i}.cpuprofile`,
+          JSON.stringify(profile),
+        );
+        await profiler.detach();
+      }
       variant.calls.push(measured(acceptedAt, callee, caller));
       await hangUp(alice, bob);
     }

@@ -24,6 +24,17 @@ export interface SetupTiming {
   firstFrameWidth: number | null;
   localType: string | null;
   remoteType: string | null;
+  /**
+   * Signaling, seen on the page's websocket (stack only): the callee's `call:accept` left,
+   * the caller's `call:accepted` and the answer's `signal` arrived, and when the caller's
+   * page called `setRemoteDescription` with it.
+   */
+  acceptSentAt: number | null;
+  acceptedReceivedAt: number | null;
+  answerReceivedAt: number | null;
+  remoteCalledAt: number | null;
+  /** Main-thread tasks over 50 ms between the probe's start and the first frame: [start, ms]. */
+  longTasks: [number, number][];
 }
 
 declare global {
@@ -63,6 +74,41 @@ export function probeSetup(args: {
       firstFrameWidth: null,
       localType: null,
       remoteType: null,
+      acceptSentAt: null,
+      acceptedReceivedAt: null,
+      answerReceivedAt: null,
+      remoteCalledAt: null,
+      longTasks: [],
+    };
+    const longTasks = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        timing.longTasks.push([
+          Math.round(performance.timeOrigin + entry.startTime),
+          Math.round(entry.duration),
+        ]);
+    });
+    try {
+      longTasks.observe({ type: 'longtask', buffered: false });
+    } catch {
+      // No long-task timing in this browser: the list stays empty.
+    }
+    const startedAt = Date.now();
+    /** The signaling events of this call, from the e2e init scripts' records. */
+    const readSignaling = (pc: RTCPeerConnection | undefined): void => {
+      const recorded = window as {
+        __e2eFrames?: { at: number; direction: 'in' | 'out'; name: string }[];
+        __e2eSignals?: { at: number; kind: string }[];
+      };
+      const frames = (recorded.__e2eFrames ?? []).filter((f) => f.at >= startedAt);
+      const first = (direction: 'in' | 'out', name: string): number | null =>
+        frames.find((f) => f.direction === direction && f.name === name)?.at ?? null;
+      timing.acceptSentAt = first('out', 'call:accept');
+      timing.acceptedReceivedAt = first('in', 'call:accepted');
+      timing.answerReceivedAt =
+        (recorded.__e2eSignals ?? []).find((s) => s.at >= startedAt && s.kind === 'answer')?.at ??
+        null;
+      const called = (pc as { __e2eRemoteCalledAt?: number } | undefined)?.__e2eRemoteCalledAt;
+      timing.remoteCalledAt = called !== undefined && called >= startedAt ? called : null;
     };
     const onClick = (event: MouseEvent): void => {
       const button = (event.target as Element | null)?.closest('button');
@@ -124,6 +170,8 @@ export function probeSetup(args: {
         }
         timing.acceptedAt ??= window.__benchAcceptedAt ?? null;
         if (timing.firstFrameAt !== null || Date.now() > deadline) {
+          readSignaling(pc);
+          longTasks.disconnect();
           clearInterval(timer);
           document.removeEventListener('click', onClick, { capture: true });
           resolve(timing);

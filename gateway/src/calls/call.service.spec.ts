@@ -268,7 +268,7 @@ describe('CallService (call state machine)', () => {
     ]);
   });
 
-  it('relays the answer that came with the accept to the caller, right after call:accepted', async () => {
+  it('hands the answer that came with the accept to the caller in call:accepted, and again as a signal', async () => {
     const a = connect(alice, 'a1');
     const b = connect(bob, 'b1');
     const { callId } = await service.invite(a, bob.id);
@@ -276,7 +276,7 @@ describe('CallService (call state machine)', () => {
     const answer = { type: 'answer' as const, sdp: 'v=0' };
     await service.accept(b, callId, { hasOffer: true, answer });
     expect(emitter.take()).toEqual([
-      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller' } },
+      { to: 'a1', event: 'call:accepted', payload: { callId, role: 'caller', answer } },
       { to: 'a1', event: 'signal', payload: { callId, from: bob.id, description: answer } },
       { to: 'b1', event: 'call:accepted', payload: { callId, role: 'callee' } },
     ]);

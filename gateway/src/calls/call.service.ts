@@ -302,14 +302,18 @@ export class CallService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     const session = outcome.session;
     if (session.callerSocketId !== null) {
+      const relayAnswer = answer !== undefined && hasOffer;
       this.notify.toSocket(session.callerSocketId, 'call:accepted', {
         callId: session.id,
         role: 'caller',
         ...(hasOffer ? {} : { resendOffer: true }),
+        // In the same message: the caller applies it before its page turns into the call
+        // view (rendering that first held a separate `signal` back by tens of ms).
+        ...(relayAnswer ? { answer } : {}),
       });
-      // After `call:accepted` on the same socket, so the caller applies it as the answer of
-      // the call it now knows is answered (one trip less than a separate `signal`).
-      if (answer !== undefined && hasOffer) {
+      // Again as a `signal` after `call:accepted` on the same socket, for caller tabs that
+      // predate `CallAccepted.answer` (one that applied it ignores this copy).
+      if (relayAnswer) {
         this.notify.toSocket(session.callerSocketId, 'signal', {
           callId: session.id,
           from: who.userId,

@@ -220,15 +220,15 @@ describe('ActiveCall', () => {
       return h;
     }
 
-    it('callee before Accept: camera and connection ready, offer applied, nothing sent, no media timer', async () => {
+    it('callee before Accept: camera and connection ready, offer applied and answered locally, nothing sent, no media timer', async () => {
       const h = await ringingCallee();
       const pc = h.peers[0]!;
       expect(pc.configuration.iceCandidatePoolSize).toBe(1);
       expect(pc.addedTracks).toEqual(h.tracks);
       expect(pc.remoteDescription).toEqual(offer);
-      expect(pc.localDescription).toBeNull();
+      expect(pc.localDescription).toEqual({ type: 'answer', sdp: 'answer' });
       expect(pc.candidates).toEqual([]);
-      // A candidate gathered anyway (it is not, before the answer) would be held too.
+      // This side's own candidates (gathered once the answer is set) are held too.
       pc.dispatchEvent(
         Object.assign(new Event('icecandidate'), {
           candidate: {
@@ -242,7 +242,6 @@ describe('ActiveCall', () => {
       expect(h.sent).toEqual([]);
       jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
       expect(h.timeouts).toEqual([]);
-      expect(pc.localDescription).toBeNull();
       h.call.close('hangup');
     });
 

@@ -1,5 +1,5 @@
 import { signal } from '@angular/core';
-import type { CallRole, UserSummary } from '@callgate/protocol';
+import type { CallRole, SessionDescriptionPayload, UserSummary } from '@callgate/protocol';
 import { type Subscription, filter } from 'rxjs';
 
 import type { EndReason } from './call-state';
@@ -86,6 +86,8 @@ export class ActiveCall {
   private queue: Promise<unknown> = Promise.resolve();
   /** While set, signals are dropped: they belong to a connection that no longer exists. */
   private holdingSignals = false;
+  /** Caller: the answer applied from `call:accepted`, whose `signal` copy is ignored. */
+  private acceptedAnswerSdp: string | null = null;
 
   constructor(
     callId: string | null,
@@ -229,7 +231,8 @@ export class ActiveCall {
 
   /**
    * Callee, on Accept: waits until the connection exists and what arrived is applied, then
-   * answers the caller's offer at once and returns that answer for `call:accept` to carry.
+   * returns the answer (set while it rang, see {@link RingingNegotiation}) for
+   * `call:accept` to carry.
    * `hasOffer: false` when the offer is not here (the caller is then asked to resend it).
    * The caller's held candidates go to ICE now (the person chose to answer); this side's
    * own candidates still wait for {@link answer}, i.e. the gateway's acknowledgement.
@@ -294,6 +297,27 @@ export class ActiveCall {
 
   /** Applies one negotiation message; one that arrives before {@link connect} waits for it. */
   handleSignal(message: NegotiationMessage): Promise<void> {
+    if (this.isAppliedAnswer(message)) return Promise.resolve();
+    return this.apply(message);
+  }
+
+  /**
+   * Caller: the callee's answer that came inside `call:accepted`, applied before the page
+   * turns into the call view. Its copy that follows as a `signal` is then ignored.
+   */
+  applyAcceptedAnswer(answer: SessionDescriptionPayload): Promise<void> {
+    this.acceptedAnswerSdp = answer.sdp ?? null;
+    return this.apply({ description: answer });
+  }
+
+  /** The `signal` copy of the answer already applied from `call:accepted` (once). */
+  private isAppliedAnswer({ description }: NegotiationMessage): boolean {
+    if (description?.type !== 'answer' || description.sdp !== this.acceptedAnswerSdp) return false;
+    this.acceptedAnswerSdp = null;
+    return true;
+  }
+
+  private apply(message: NegotiationMessage): Promise<void> {
     return this.serially(async () => {
       const session = await this.sessionReady.promise;
       if (!session || this.closed) return;

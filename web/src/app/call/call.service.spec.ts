@@ -167,8 +167,11 @@ describe('CallService', () => {
     const pc = peers[0]!;
     expect(pc.configuration.iceCandidatePoolSize).toBe(1);
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'remote-offer' });
-    expect(pc.localDescription).toBeNull();
+    // Answered locally while ringing, but ICE has no candidate of the caller's to check.
+    expect(pc.localDescription).toEqual({ type: 'answer', sdp: 'answer' });
+    expect(pc.candidates).toEqual([]);
     expect(signaling.events('signal')).toEqual([]);
+    expect(signaling.events('call:accept')).toEqual([]);
     // A double click while the answer is being made accepts once.
     await Promise.all([calls.accept(), calls.accept()]);
     await flush();
@@ -219,6 +222,26 @@ describe('CallService', () => {
     await flush();
     expect(signaling.events('signal')).toEqual([offer, offer]);
     expect(peers).toHaveLength(1);
+  });
+
+  it('caller: applies the answer that comes inside call:accepted, and ignores its signal copy', async () => {
+    signaling.answers.set('call:invite', () => ({ ok: true, callId: 'c9' }));
+    await calls.call(bob);
+    await flush();
+    const pc = peers[0]!;
+    pc.dispatchEvent(new Event('negotiationneeded'));
+    await flush();
+    const applied = jest.spyOn(pc, 'setRemoteDescription');
+    const answer = { type: 'answer', sdp: 'remote-answer' } as const;
+    signaling.push('call:accepted', { callId: 'c9', role: 'caller', answer });
+    expect(state().name).toBe('connecting');
+    await flush();
+    expect(pc.remoteDescription).toEqual(answer);
+    // The gateway sends the same answer again as a signal, for tabs without this field.
+    signaling.push('signal', { callId: 'c9', from: bob.id, description: answer });
+    await flush();
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(pc.signalingState).toBe('stable');
   });
 
   it('uses iceTransportPolicy "relay" when Relay only is on', async () => {

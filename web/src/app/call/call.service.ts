@@ -4,6 +4,7 @@ import {
   type CallEnded,
   type CallIncoming,
   type CallResume,
+  type SessionDescriptionPayload,
   type UserSummary,
 } from '@callgate/protocol';
 
@@ -55,7 +56,7 @@ export class CallService extends CurrentCall {
     this.signaling.on('call:incoming').subscribe((p) => this.onIncoming(p));
     this.signaling
       .on('call:accepted')
-      .subscribe((p) => void this.onAccepted(p.callId, p.resendOffer === true));
+      .subscribe((p) => void this.onAccepted(p.callId, p.resendOffer === true, p.answer));
     this.signaling.on('call:ended').subscribe((p) => this.onEnded(p));
     this.signaling.on('call:resume').subscribe((p) => this.onResume(p));
     this.signaling.on('call:peer-rejoined').subscribe((p) => void this.onPeerRejoined(p.callId));
@@ -223,7 +224,11 @@ export class CallService extends CurrentCall {
     }
   }
 
-  private async onAccepted(callId: string, resendOffer: boolean): Promise<void> {
+  private async onAccepted(
+    callId: string,
+    resendOffer: boolean,
+    answer?: SessionDescriptionPayload,
+  ): Promise<void> {
     const state = this.machine.state;
     const call = this.active();
     // A ringing call this tab was handed (the calling tab closed) is answered: it can be
@@ -231,6 +236,9 @@ export class CallService extends CurrentCall {
     const elsewhere = this.elsewhere();
     if (elsewhere?.callId === callId) this.elsewhere.set({ ...elsewhere, phase: 'active' });
     if (state.name !== 'outgoing' || state.callId !== callId || !call) return;
+    // Applied first: the state change below renders the call view, which would otherwise
+    // hold the answer back (measured: docs/BENCHMARKS.md, "Where the time goes").
+    if (answer !== undefined) void call.applyAcceptedAnswer(answer);
     this.machine.setState({ name: 'connecting', callId, peer: state.peer, role: 'caller' });
     await this.connect(call);
     await call.answer(resendOffer);

@@ -64,17 +64,52 @@ describe('RingingNegotiation (the callee while it rings)', () => {
     return { pc, sent, ringing };
   }
 
-  it('applies the offer before Accept but creates no answer and hands ICE no candidate', async () => {
+  it('applies and answers the offer before Accept, but sends nothing and hands ICE no candidate', async () => {
     const { pc, sent, ringing } = setup();
     expect(await ringing.receive({ description: offer })).toBe(true);
     expect(await ringing.receive({ candidate })).toBe(true);
     expect(pc.remoteDescription).toEqual(offer);
-    expect(pc.signalingState).toBe('have-remote-offer');
-    expect(pc.localDescription).toBeNull();
+    expect(pc.signalingState).toBe('stable');
+    expect(pc.localDescription).toEqual({ type: 'answer', sdp: 'answer' });
     expect(pc.candidates).toEqual([]);
     expect(sent).toEqual([]);
     expect(ringing.hasOffer).toBe(true);
+    expect(ringing.answered).toBe(true);
     expect(ringing.heldCandidateCount).toBe(1);
+  });
+
+  it('keeps the candidates an offer carries away from ICE until Accept', async () => {
+    const { pc, ringing } = setup();
+    const sdp = [
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'a=mid:0',
+      'a=candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host',
+      'a=end-of-candidates',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=mid:1',
+      'a=candidate:2 1 udp 2122260223 192.0.2.1 5002 typ host',
+      '',
+    ].join('\r\n');
+    await ringing.receive({ description: { type: 'offer', sdp } });
+    expect(pc.remoteDescription?.sdp).not.toContain('a=candidate');
+    expect(pc.remoteDescription?.sdp).not.toContain('end-of-candidates');
+    expect(pc.remoteDescription?.sdp).toContain('a=mid:1');
+    expect(pc.candidates).toEqual([]);
+    expect(ringing.heldCandidateCount).toBe(2);
+    await ringing.answerNow();
+    expect(pc.candidates).toEqual([
+      {
+        candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host',
+        sdpMLineIndex: 0,
+        sdpMid: '0',
+      },
+      {
+        candidate: 'candidate:2 1 udp 2122260223 192.0.2.1 5002 typ host',
+        sdpMLineIndex: 1,
+        sdpMid: '1',
+      },
+    ]);
   });
 
   it('on Accept sends the answer, then gives ICE the held candidates; later messages are not its own', async () => {

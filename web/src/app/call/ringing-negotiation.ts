@@ -59,14 +59,19 @@ export class HeldSignals {
 }
 
 /**
- * How long the answer waits, at most, for this side's candidates to be in it. They were
- * gathered while it rang (candidate pool), so they are usually there at once; carried in
- * the answer, they reach the caller with `call:accept` instead of a trip later, which
- * lets a relay-only caller open its TURN permission for them straight away.
+ * How long the answer waits, at most, for this side's candidates to be in it. They are
+ * gathered while it rings (candidate pool, then the answer made while ringing), so they
+ * are usually there long before; carried in the answer, they reach the caller with
+ * `call:accept` instead of a trip later, which lets a relay-only caller open its TURN
+ * permission for them straight away.
  */
 export const ANSWER_CANDIDATES_WAIT_MS = 25;
 
-type GatheringPeer = NegotiablePeer & { readonly iceGatheringState?: RTCIceGatheringState };
+type GatheringPeer = NegotiablePeer & {
+  readonly iceGatheringState?: RTCIceGatheringState;
+  readonly currentLocalDescription?: { readonly type: RTCSdpType; readonly sdp: string } | null;
+};
+type Candidate = NonNullable<NegotiationMessage['candidate']>;
 
 function candidatesGathered(pc: GatheringPeer, waitMs: number): Promise<void> {
   if (pc.iceGatheringState === undefined || pc.iceGatheringState === 'complete') {
@@ -87,16 +92,53 @@ function candidatesGathered(pc: GatheringPeer, waitMs: number): Promise<void> {
 }
 
 /**
+ * Splits the candidates out of a description: an offer set while ringing must not carry
+ * any, or ICE would start checking them as soon as the answer is set. Each comes back as
+ * the `candidate` a trickled one would be (its m-section's mid and index).
+ */
+export function withoutCandidates(sdp: string): { sdp: string; candidates: Candidate[] } {
+  const candidates: Candidate[] = [];
+  const kept: string[] = [];
+  let index = -1;
+  let mid: string | undefined;
+  const pending: string[] = [];
+  for (const line of sdp.split('\r\n')) {
+    if (line.startsWith('m=')) {
+      for (const c of pending.splice(0)) candidates.push(candidateOf(c, index, mid));
+      index++;
+      mid = undefined;
+    } else if (line.startsWith('a=mid:')) {
+      mid = line.slice('a=mid:'.length);
+    }
+    if (line.startsWith('a=candidate:')) pending.push(line.slice(2));
+    else if (line !== 'a=end-of-candidates') kept.push(line);
+  }
+  for (const c of pending) candidates.push(candidateOf(c, index, mid));
+  return { sdp: kept.join('\r\n'), candidates };
+}
+
+function candidateOf(candidate: string, index: number, mid: string | undefined): Candidate {
+  return {
+    candidate,
+    sdpMLineIndex: Math.max(index, 0),
+    ...(mid === undefined ? {} : { sdpMid: mid }),
+  };
+}
+
+/**
  * The callee's side of a call while it rings (pre-negotiation). The caller's offer is
- * applied at once, so the connection, its transceivers and its pooled candidates (TURN
- * allocations included) are ready when the person answers; but the answer is only
- * created on {@link accept}, and the caller's candidates are only handed to ICE then.
- * Creating the answer starts ICE, and ICE checks or any answer would tell the caller
- * where the callee is before they chose to pick up: before Accept nothing leaves.
+ * applied at once and answered at once, locally: the connection, its transceivers, its
+ * DTLS role and its candidates (TURN allocations included) are ready when the person
+ * answers, and Accept only has to send. What would tell the caller where the callee is
+ * stays here until {@link answerNow}: the answer itself, and the caller's candidates —
+ * those trickled and those the offer carried — which ICE only gets then, so no check
+ * leaves before the person chose to pick up.
  */
 export class RingingNegotiation {
-  private readonly heldCandidates: NonNullable<NegotiationMessage['candidate']>[] = [];
+  private readonly heldCandidates: Candidate[] = [];
   private offerApplied = false;
+  /** The answer set while ringing (`null` until then, or when it could not be made). */
+  private answer: RTCSessionDescriptionInit | null = null;
   private state: 'ringing' | 'accepted' | 'closed' = 'ringing';
 
   constructor(
@@ -115,6 +157,11 @@ export class RingingNegotiation {
     return this.offerApplied;
   }
 
+  /** True when the answer is already set locally (Accept only sends it). */
+  get answered(): boolean {
+    return this.answer !== null;
+  }
+
   /** Candidates of the caller kept back until Accept. */
   get heldCandidateCount(): number {
     return this.heldCandidates.length;
@@ -128,8 +175,11 @@ export class RingingNegotiation {
     if (this.state !== 'ringing') return this.state === 'closed';
     const { description, candidate } = message;
     if (description?.type === 'offer' && !this.offerApplied) {
-      await this.pc.setRemoteDescription(description);
+      const offer = withoutCandidates(description.sdp ?? '');
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+      this.heldCandidates.push(...offer.candidates);
       this.offerApplied = true;
+      await this.answerLocally();
     } else if (candidate) {
       this.heldCandidates.push(candidate);
     }
@@ -137,32 +187,26 @@ export class RingingNegotiation {
   }
 
   /**
-   * The person pressed Accept: creates the answer and hands ICE the held candidates, and
-   * returns the answer instead of sending it, so it travels with `call:accept` (one trip
-   * instead of accept, acknowledgement, then signal). `null` without the offer.
+   * The person pressed Accept: returns the answer made while ringing (with the candidates
+   * gathered since) instead of sending it, so it travels with `call:accept` (one trip
+   * instead of accept, acknowledgement, then signal), and hands ICE the held candidates.
+   * `null` without the offer.
    */
   async answerNow(): Promise<RTCSessionDescriptionInit | null> {
     if (this.state !== 'ringing') return null;
     this.state = 'accepted';
-    let answer: RTCSessionDescriptionInit | null = null;
-    if (this.offerApplied && this.pc.signalingState === 'have-remote-offer') {
-      await this.pc.setLocalDescription();
-      // Taken at once: back in `stable`, `negotiationneeded` may start this side's own
-      // offer (a voice call's unnegotiated video transceiver) and replace the description.
-      const local = this.pc.localDescription;
-      if (local?.type === 'answer') answer = { type: local.type, sdp: local.sdp };
-    }
-    for (const candidate of this.heldCandidates.splice(0)) {
-      // A candidate the connection cannot use is not worth failing the call for.
-      await this.pc.addIceCandidate(candidate).catch(() => undefined);
-    }
-    if (answer && this.relayOnly) {
-      // Read again once the pooled candidates landed in it (they are trickled too). Worth
-      // the wait only relay-only: there the caller's TURN server drops the callee's checks
-      // until the caller has its relay address; otherwise checks find the way.
+    // Not answered yet only if the offer came a moment ago (or answering it failed).
+    if (this.answer === null) await this.answerLocally(true);
+    if (this.answer !== null && this.relayOnly) {
+      // Worth the wait only relay-only: there the caller's TURN server drops the callee's
+      // checks until the caller has its relay address; otherwise checks find the way.
       await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
-      const local = this.pc.localDescription;
-      if (local?.type === 'answer') answer = { type: local.type, sdp: local.sdp };
+    }
+    const answer = this.answer === null ? null : this.currentAnswer();
+    for (const candidate of this.heldCandidates.splice(0)) {
+      // Not awaited: ICE starts checking while the answer is on its way. A candidate the
+      // connection cannot use is not worth failing the call for.
+      void this.pc.addIceCandidate(candidate).catch(() => undefined);
     }
     return answer;
   }
@@ -176,5 +220,27 @@ export class RingingNegotiation {
   close(): void {
     this.state = 'closed';
     this.heldCandidates.length = 0;
+  }
+
+  /** Sets the answer to the applied offer, sending nothing (ICE has no remote candidate). */
+  private async answerLocally(accepting = false): Promise<void> {
+    if (!this.offerApplied || this.pc.signalingState !== 'have-remote-offer') return;
+    if (this.state !== (accepting ? 'accepted' : 'ringing')) return;
+    await this.pc.setLocalDescription();
+    // Taken at once: back in `stable`, `negotiationneeded` may start this side's own
+    // offer (a voice call's unnegotiated video transceiver) and replace the description.
+    const local = this.pc.localDescription;
+    if (local?.type === 'answer') this.answer = { type: local.type, sdp: local.sdp };
+  }
+
+  /**
+   * The answer as it is now: the applied one with the candidates gathered since it was
+   * set (the current local description keeps them, even once this side's own
+   * renegotiation has a pending offer).
+   */
+  private currentAnswer(): RTCSessionDescriptionInit | null {
+    const current = this.pc.currentLocalDescription ?? this.pc.localDescription;
+    if (current?.type === 'answer') return { type: current.type, sdp: current.sdp };
+    return this.answer;
   }
 }
