@@ -24,7 +24,10 @@ const PEER_PORT = 3480;
 export interface CapacityResult {
   accounts: number;
   perAccount: number;
+  /** Allocations coturn holds for these accounts (its log: created, not closed since). */
   held: number;
+  /** Relay sockets of coturn added since the start (all users; a cross-check). */
+  relaySocketsAdded: number;
   /** Allocations refused while filling (486 / 508 answers seen by the clients). */
   refused: number;
   extraAccountAllocated: boolean;
@@ -139,12 +142,21 @@ export function measureCapacity(
     const users = [...passwords.keys()];
     execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
     const target = accounts * perAccount;
+    const turnLog = (): string => compose('logs', '--no-log-prefix', '--since', since, 'turn');
+    // What coturn holds for these accounts: allocations it logged as new and has not closed
+    // since. The relay-socket count (cheap, polled) also moves when an allocation of an
+    // earlier step expires meanwhile (session 3's "999": one such "allocation timeout").
+    const heldForAccounts = (): number => {
+      const live = diagnoseAllocations(turnLog(), '').livePerUser;
+      return users.reduce((sum, u) => sum + (live.get(u) ?? 0), 0);
+    };
     const waitForFill = (budgetMs: number): number => {
       const until = Date.now() + budgetMs;
       let now = coturnRelaySockets() - before;
       while (now < target && Date.now() < until) {
         execFileSync('sleep', ['1']);
         now = coturnRelaySockets() - before;
+        if (now < target && now >= target - 10) now = heldForAccounts();
       }
       return now;
     };
@@ -156,10 +168,7 @@ export function measureCapacity(
     // its log, and a short account gets a new uclient for the rest.
     let topUps = 0;
     for (let round = 0; round < 2 && held < target; round++) {
-      const granted = diagnoseAllocations(
-        compose('logs', '--no-log-prefix', '--since', since, 'turn'),
-        '',
-      ).allocatedPerUser;
+      const granted = diagnoseAllocations(turnLog(), '').allocatedPerUser;
       const short = users.filter((u) => (granted.get(u) ?? 0) < perAccount);
       if (short.length === 0) break;
       topUps += short.length;
@@ -180,7 +189,8 @@ export function measureCapacity(
     const fillSeconds = (Date.now() - started) / 1000;
     // Let refused clients finish writing their logs before they are counted.
     execFileSync('sleep', ['2']);
-    held = coturnRelaySockets() - before;
+    held = heldForAccounts();
+    const relaySocketsAdded = coturnRelaySockets() - before;
     // The same lost-answer hang would block this check forever: bounded, three tries.
     const extra = credential(secret, randomUUID());
     const extraLine = uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log')
@@ -201,7 +211,7 @@ export function measureCapacity(
     );
     const diagnosis = describeDiagnosis(
       diagnoseAllocations(
-        compose('logs', '--no-log-prefix', '--since', since, 'turn'),
+        turnLog(),
         execFileSync('docker', ['exec', name, 'sh', '-c', 'cat /tmp/u-*.log'], {
           encoding: 'utf8',
         }),
@@ -214,6 +224,7 @@ export function measureCapacity(
       perAccount,
       topUps,
       held,
+      relaySocketsAdded,
       refused,
       diagnosis,
       udpReceiveBufferErrors: udpReceiveBufferErrors() - dropsBefore,

@@ -12,6 +12,8 @@ const coturnLog = [
   `2026-12-01T14:06:14+0000: session 001000000000000005: realm <callgate> user <${B}>: incoming packet message processed, error 437: Mismatched allocation: wrong transaction ID`,
   `2026-12-01T14:06:13+0000: session 001000000000000006: realm <callgate> user <>: incoming packet message processed, error 401: Unauthorized`,
   `\x1b[2K2026-12-01T14:07:10+0000: session 000000000000000001: closed (2nd stage), user <> realm <callgate> origin <>, local 127.0.0.1:3478, remote 127.0.0.1:45974, reason: allocation watchdog determined stale session state`,
+  `2026-12-01T14:07:11+0000: session 000000000000000002: closed (2nd stage), user <${A}> realm <callgate> origin <>, local 127.0.0.1:3478, remote 127.0.0.1:45976, reason: allocation timeout`,
+  `2026-12-01T14:07:11+0000: session 000000000000000002: delete: realm=<callgate>, username=<${A}>`,
   `2026-12-01T14:07:11+0000: session 000000000000000007: closed (2nd stage), user <${B}> realm <callgate> origin <>, local 127.0.0.1:3478, remote 127.0.0.1:45975, reason: allocation timeout`,
   `\x1b[2K2026-12-01T14:06:55+0000: Trying to bind fd 521 to <127.0.0.1:58056>: errno=98`,
 ].join('\n');
@@ -30,6 +32,12 @@ describe('diagnoseAllocations', () => {
     expect(d.allocatedPerUser.get(B)).toBe(1);
   });
 
+  it('keeps as live only the allocations whose session coturn has not closed', () => {
+    // A's session 000000000000000002 timed out; session 7 (B) closed had no allocation.
+    expect(d.livePerUser.get(A)).toBe(1);
+    expect(d.livePerUser.get(B)).toBe(1);
+  });
+
   it('counts each error answer once, by code and reason', () => {
     expect([...d.coturnErrors]).toEqual([
       ['486 Allocation Quota Reached', 1],
@@ -42,7 +50,7 @@ describe('diagnoseAllocations', () => {
     expect(
       d.closeReasons.get('allocation watchdog determined stale session state (unauthenticated)'),
     ).toBe(1);
-    expect(d.closeReasons.get('allocation timeout')).toBe(1);
+    expect(d.closeReasons.get('allocation timeout')).toBe(2);
   });
 
   it('counts relay ports coturn found taken, and uclient errors without progress lines', () => {

@@ -7,6 +7,8 @@
 export interface AllocationDiagnosis {
   /** Successful allocations per REST username ("<expiry>:<user id>"), from coturn's log. */
   allocatedPerUser: Map<string, number>;
+  /** Of those, the ones coturn has not closed or deleted since (matched by session id). */
+  livePerUser: Map<string, number>;
   /** coturn's error answers, e.g. "ALLOCATE 486 Allocation Quota Reached" → count. */
   coturnErrors: Map<string, number>;
   /** Reasons coturn gave for closing sessions, e.g. "allocation timeout" → count. */
@@ -31,10 +33,16 @@ export function diagnoseAllocations(coturnLog: string, uclientLogs: string): All
   const coturnErrors = new Map<string, number>();
   const closeReasons = new Map<string, number>();
   let relayBindRetries = 0;
+  const open = new Map<string, string>();
   for (const raw of coturnLog.split('\n')) {
     const line = clean(raw);
-    const created = /: new, realm=<[^>]*>, username=<([^>]+)>/.exec(line);
-    if (created) add(allocatedPerUser, created[1]!);
+    const created = /^session (\d+): new, realm=<[^>]*>, username=<([^>]+)>/.exec(line);
+    if (created) {
+      add(allocatedPerUser, created[2]!);
+      open.set(created[1]!, created[2]!);
+    }
+    const ended = /^session (\d+): (closed \(2nd stage\)|delete:)/.exec(line);
+    if (ended) open.delete(ended[1]!);
     // "incoming packet ALLOCATE processed, error 486: Allocation Quota Reached"; coturn
     // writes a second "message processed" line for the same answer, which is skipped.
     const error = /incoming packet (\w+) processed, error (\d{3}): (.*)$/.exec(line);
@@ -50,7 +58,16 @@ export function diagnoseAllocations(coturnLog: string, uclientLogs: string): All
     // Progress lines ("start_mclient: … tot_send_msgs=…") are not errors.
     if (/^error \d{3}|[Cc]annot|^recv|^send|[Ss]egmentation/.test(line)) add(clientErrors, line);
   }
-  return { allocatedPerUser, coturnErrors, closeReasons, relayBindRetries, clientErrors };
+  const livePerUser = new Map<string, number>();
+  for (const user of open.values()) add(livePerUser, user);
+  return {
+    allocatedPerUser,
+    livePerUser,
+    coturnErrors,
+    closeReasons,
+    relayBindRetries,
+    clientErrors,
+  };
 }
 
 const listed = (map: Map<string, number>): string =>

@@ -219,7 +219,7 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
     context.log('10 accounts asking for 30 allocations each (user-quota 24), then an 11th account');
     fullQuota = measureCapacity(10, 30, 24);
     notes.push(
-      `Quota run: ${fullQuota.held} allocations held ${fullQuota.fillSeconds.toFixed(1)} s after start (${fullQuota.topUps} accounts topped up after a lost answer); UDP receive-buffer drops on the host: ${fullQuota.udpReceiveBufferErrors}. ${fullQuota.diagnosis}.`,
+      `Quota run: ${fullQuota.held} allocations held for the 10 accounts ${fullQuota.fillSeconds.toFixed(1)} s after start (coturn's relay sockets: +${fullQuota.relaySocketsAdded}) (${fullQuota.topUps} accounts topped up after a lost answer); UDP receive-buffer drops on the host: ${fullQuota.udpReceiveBufferErrors}. ${fullQuota.diagnosis}.`,
     );
   }
   let capacity: CapacityResult | null = null;
@@ -228,7 +228,7 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
     capacity = measureCapacity(100, 10);
     rows.push(...capacityRows(capacity));
     notes.push(
-      `Capacity run: ${capacity.held} allocations held ${capacity.fillSeconds.toFixed(1)} s after start, ${capacity.refused} refused, ${capacity.topUps} accounts topped up after a lost answer; UDP receive-buffer drops on the host: ${capacity.udpReceiveBufferErrors}. ${capacity.diagnosis}.`,
+      `Capacity run: ${capacity.held} allocations held for the 100 accounts ${capacity.fillSeconds.toFixed(1)} s after start (coturn's relay sockets: +${capacity.relaySocketsAdded}), ${capacity.refused} refused, ${capacity.topUps} accounts topped up after a lost answer; UDP receive-buffer drops on the host: ${capacity.udpReceiveBufferErrors}. ${capacity.diagnosis}.`,
     );
   }
   // BENCH_TURN_CALLS: more pairs, to find what the machine holds (the acceptance is 6).
