@@ -58,5 +58,10 @@ export const ConnectErrorReason = {
   AccountDisabled: 'account_disabled',
   SessionRevoked: 'session_revoked',
   TooManyConnections: 'too_many_connections',
+  /**
+   * The server could not check the session just now (its database or Redis failed): not a
+   * verdict on the session, so the page keeps it and reconnects with backoff.
+   */
+  Unavailable: 'unavailable',
 } as const;
 export type ConnectErrorReason = (typeof ConnectErrorReason)[keyof typeof ConnectErrorReason];

@@ -11,7 +11,7 @@ import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
 
 type Stage = Exclude<
   keyof Variant['calls'][number],
-  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks'
+  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks' | 'acceptedAt'
 >;
 
 function stat(variant: Variant | undefined, key: Stage): Summary {
@@ -246,7 +246,7 @@ export const callSetupBenchmark: Benchmark = {
         ...(['direct', 'relay'] as const).map((mode) =>
           stageNote(mode, find(`stack-${mode}`), find(`baseline-${mode}`)),
         ),
-        'Pre-negotiation (issue 13): the app creates both connections while it rings — the caller with the invite (its offer and candidates relayed to the ringing callee), the callee with its camera preview, a candidate pool of 1 and the offer applied — and sends nothing of the callee before Accept. So the stack\'s "callee connection created" and "offer applied" are before the accept (negative or near 0); after it only the answer, the connectivity checks and DTLS remain. The baseline still negotiates after accept, as it did; the *-fetch* and *-pool* rows show what credential fetching and pre-gathering alone change.',
+        'Pre-negotiation (issue 13): the app creates both connections while it rings — the caller with the invite (its offer and candidates relayed to the ringing callee), the callee with its camera preview, a candidate pool of 1, the offer applied and answered locally (the caller\'s candidates held back from ICE, so no check leaves) — and sends nothing of the callee before Accept. So the stack\'s "callee connection created", "offer applied" and "answer set" are before the accept (negative); after it only sending that answer (inside \`call:accept\`, handed to the caller inside \`call:accepted\`), the connectivity checks, DTLS and the first encoded frame remain. The baseline still negotiates after accept, as it did; the *-fetch* and *-pool* rows show what credential fetching and pre-gathering alone change.',
         ringingNote(ringing),
       ],
     };

@@ -119,6 +119,24 @@ describe('signaling handshake middleware', () => {
     }
   });
 
+  it('answers a failure of the server itself with "unavailable", not "unauthorized"', async () => {
+    const failing = createSocketAuthMiddleware(
+      tokens,
+      {
+        findById: () => Promise.reject(new Error('connection terminated')),
+      } as unknown as UsersService,
+      revocations,
+      config,
+      new AccountRateLimits(config.signaling.rateBurst, config.signaling.ratePerSecond),
+      () => Promise.resolve(0),
+    );
+    const { token } = await tokens.issue(alice.id, SESSION_ID);
+    const socket = { handshake: { auth: { token } }, data: {} } as unknown as SignalingSocket;
+    const error = await new Promise<Error | undefined>((resolve) => failing(socket, resolve));
+    expect(error!.message).toBe('unavailable');
+    expect((error as ConnectErrorWire).data.code).toBe('internal');
+  });
+
   it('refuses a valid token of a deleted account', async () => {
     const { error } = await handshake({
       token: tokenFor('9d9d9d9d-9d9d-4d9d-8d9d-9d9d9d9d9d9d', 60),

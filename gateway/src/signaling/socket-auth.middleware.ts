@@ -17,15 +17,20 @@ import type { AccountRateLimits } from './account-rate-limits';
 export type ConnectErrorWire = Error & { data: ErrorBody };
 
 const REASONS: readonly string[] = Object.values(Reasons);
+/** Failures of the server, not of the token: never a reason to sign the page out. */
+const SERVER_FAULTS: readonly string[] = [ErrorCode.Internal, ErrorCode.Unavailable];
 
 /**
  * The handshake's form of a {@link CallgateError}: expiry (refresh and retry), an ended
- * session or disabled account (signed out, say why), the socket cap (wait), else sign in.
+ * session or disabled account (signed out, say why), the socket cap (wait), a server fault
+ * (reconnect later), else sign in.
  */
 export function toConnectError(error: CallgateError): ConnectErrorWire {
   const reason: ConnectErrorReason = REASONS.includes(error.code)
     ? (error.code as ConnectErrorReason)
-    : Reasons.Unauthorized;
+    : SERVER_FAULTS.includes(error.code)
+      ? Reasons.Unavailable
+      : Reasons.Unauthorized;
   return Object.assign(new Error(reason), { data: error.body });
 }
 

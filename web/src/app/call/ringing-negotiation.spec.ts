@@ -198,6 +198,24 @@ describe('RingingNegotiation.answerNow (the answer that travels with call:accept
     expect(await ringing.answerNow()).toEqual({ type: 'answer', sdp: 'answer' });
   });
 
+  it('does not wait when a relay candidate is already in the answer (gathered while ringing)', async () => {
+    jest.useFakeTimers();
+    const pc = new FakeRtcPeer({});
+    const sdp = 'answer\r\na=candidate:1 1 udp 1 198.51.100.7 5000 typ relay raddr 0.0.0.0 rport 0';
+    pc.setLocalDescription = function (this: FakeRtcPeer) {
+      this.localDescription = { type: 'answer', sdp };
+      this.signalingState = 'stable';
+      return Promise.resolve();
+    };
+    Object.assign(pc, { iceGatheringState: 'gathering' });
+    const ringing = new RingingNegotiation(pc, () => undefined, true);
+    await ringing.receive({ description: offer });
+    let answer: RTCSessionDescriptionInit | null | undefined;
+    void ringing.answerNow().then((a) => (answer = a));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(answer).toEqual({ type: 'answer', sdp });
+  });
+
   it('does not wait for them when not relay-only (checks find the way without)', async () => {
     jest.useFakeTimers();
     const pc = new GatheringPeer({});

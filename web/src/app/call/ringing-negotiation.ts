@@ -91,6 +91,10 @@ function candidatesGathered(pc: GatheringPeer, waitMs: number): Promise<void> {
   });
 }
 
+function hasRelayCandidate(description: RTCSessionDescriptionInit | null): boolean {
+  return /^a=candidate:.* typ relay/m.test(description?.sdp ?? '');
+}
+
 /**
  * Splits the candidates out of a description: an offer set while ringing must not carry
  * any, or ICE would start checking them as soon as the answer is set. Each comes back as
@@ -197,9 +201,10 @@ export class RingingNegotiation {
     this.state = 'accepted';
     // Not answered yet only if the offer came a moment ago (or answering it failed).
     if (this.answer === null) await this.answerLocally(true);
-    if (this.answer !== null && this.relayOnly) {
-      // Worth the wait only relay-only: there the caller's TURN server drops the callee's
-      // checks until the caller has its relay address; otherwise checks find the way.
+    if (this.answer !== null && this.relayOnly && !hasRelayCandidate(this.currentAnswer())) {
+      // Worth the wait only relay-only, and only while no relay candidate is in it yet:
+      // the caller's TURN server drops the callee's checks until the caller has a relay
+      // address of the callee's; otherwise checks find the way.
       await candidatesGathered(this.pc, ANSWER_CANDIDATES_WAIT_MS);
     }
     const answer = this.answer === null ? null : this.currentAnswer();

@@ -144,6 +144,14 @@ describe('SignalingClient', () => {
     expect(refresh).not.toHaveBeenCalled();
   });
 
+  it('on "unavailable" (the server could not check the session) keeps the session and retries later', () => {
+    socket.fire('connect_error', new Error('unavailable'));
+    expect(states.at(-1)).toBe('offline');
+    expect(refresh).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(500);
+    expect(socket.connects).toBe(2);
+  });
+
   it('presents a refreshed token on the live socket instead of reconnecting (a call keeps going)', async () => {
     socket.fire('connect');
     refresh();

@@ -143,6 +143,8 @@ export class SignalingClient {
       ) {
         void this.reauthenticate();
       } else {
+        // A transport failure, or `unavailable` (the server could not check the session):
+        // the session stands; try again after a backoff.
         this.scheduleReconnect();
       }
     });
