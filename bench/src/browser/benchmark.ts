@@ -11,7 +11,7 @@ import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
 
 type Stage = Exclude<
   keyof Variant['calls'][number],
-  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks'
+  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks' | 'acceptedAt'
 >;
 
 function stat(variant: Variant | undefined, key: Stage): Summary {

@@ -61,6 +61,8 @@ export interface MeasuredCall {
   callerRemoteCalledMs?: number | null;
   /** Long main-thread tasks during the set-up, [ms after accept, duration ms], per side. */
   calleeLongTasks?: [number, number][];
+  /** The accept, ms since the epoch (to line the call up with the browsers' own logs). */
+  acceptedAt?: number;
   callerLongTasks?: [number, number][];
   /** Width of the callee's first decoded frame: the caller's start resolution. */
   firstFrameWidth: number | null;
@@ -114,6 +116,7 @@ function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming):
     callerAcceptedMs: since(caller.acceptedReceivedAt),
     callerAnswerInMs: since(caller.answerReceivedAt),
     callerRemoteCalledMs: since(caller.remoteCalledAt),
+    acceptedAt: t0,
     calleeLongTasks: callee.longTasks.map(([at, ms]) => [at - t0, ms]),
     callerLongTasks: caller.longTasks.map(([at, ms]) => [at - t0, ms]),
     firstFrameWidth: callee.firstFrameWidth,
@@ -158,6 +161,20 @@ async function startBenchStack(): Promise<BenchStack> {
   console.log(`stack up (build + start) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const browsers = {} as Record<BrowserService, ContainerBrowser>;
   const stop = async () => {
+    const logs = process.env['BENCH_BROWSER_LOGS'];
+    if (logs) {
+      // Chromium's own log (BROWSER_EXTRA_FLAGS="--enable-logging=stderr --vmodule=…").
+      for (const service of ['browser-a', 'browser-b']) {
+        const stream = await environment.getContainer(`${service}-1`).logs();
+        const chunks: Buffer[] = [];
+        await new Promise<void>((resolve) => {
+          stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+          stream.on('end', resolve);
+          setTimeout(resolve, 5_000);
+        });
+        writeFileSync(`${logs}/${service}.log`, Buffer.concat(chunks));
+      }
+    }
     for (const side of Object.values(browsers)) await side.detach().catch(() => undefined);
     await environment.down({ removeVolumes: true, timeout: 0 });
     rmSync(certificates.dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { Benchmark } from '../lib/result.ts';
 import { ENTRY_STEPS, measureEntry } from './entry.ts';
-import { measureLoad, PACKET_BYTES, INTERVAL_MS } from './load.ts';
+import { measureLoad } from './load.ts';
+import { INTERVAL_MS, PACKET_BYTES } from './load-step.ts';
 
 /** `--step` names of this section: `load` plus the default entry's steps. */
 const STEPS = ['load', ...ENTRY_STEPS];

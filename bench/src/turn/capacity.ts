@@ -14,6 +14,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { coturnRelaySockets } from './relay-calls.ts';
+import { describeDiagnosis, diagnoseAllocations } from './diagnosis.ts';
+import { udpReceiveBufferErrors } from './udp-counters.ts';
 
 const CLIENT_IMAGE = 'coturn/coturn:4.6';
 /** The echo peer's port on 127.0.0.1 (turnutils_peer, in the client container). */
@@ -22,42 +24,47 @@ const PEER_PORT = 3480;
 export interface CapacityResult {
   accounts: number;
   perAccount: number;
+  /** Allocations coturn holds for these accounts (its log: created, not closed since). */
   held: number;
+  /** Relay sockets of coturn added since the start (all users; a cross-check). */
+  relaySocketsAdded: number;
   /** Allocations refused while filling (486 / 508 answers seen by the clients). */
   refused: number;
   extraAccountAllocated: boolean;
   fillSeconds: number;
+  /** Accounts given a second uclient because their first one hung on a lost answer. */
+  topUps: number;
+  /** What coturn and the clients said (answers, closed sessions, client errors). */
+  diagnosis: string;
+  /** Host-wide UDP datagrams dropped for a full receive buffer during the run. */
+  udpReceiveBufferErrors: number;
 }
 
-function credential(secret: string, userId: string): { username: string; password: string } {
+export function credential(secret: string, userId: string): { username: string; password: string } {
   const username = `${Math.floor(Date.now() / 1000) + 3600}:${userId}`;
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
 
-function compose(...args: string[]): string {
-  return execFileSync('docker', ['compose', ...args], { encoding: 'utf8' });
-}
-
-/** Allocations held at the first refusal when accounts keep adding `perAccount` each. */
-export interface SweepResult {
-  /** Allocations the sweep itself held (at the refusal, or at the limit). */
-  held: number;
-  /** Allocations coturn already held for others when the sweep started. */
-  heldBefore: number;
-  firstRefusalAt: number | null;
-  refusal: string | null;
-  accounts: number;
+export function compose(...args: string[]): string {
+  // coturn's verbose log of a 1,000-allocation run is several MB.
+  return execFileSync('docker', ['compose', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** The relay's current shared secret (the first of a rotation list). */
-function turnSecret(): string {
+export function turnSecret(): string {
   return compose('exec', '-T', 'turn', 'cat', '/run/callgate-turn-secrets/turn_secrets')
     .trim()
     .split(',')[0]!;
 }
 
-/** A host-network container with coturn's clients, idle for up to 15 min; returns its name. */
-function startClientContainer(name: string): string {
+/**
+ * A container with coturn's clients, idle for up to 15 min, on the host's network unless
+ * another is named; returns its name.
+ */
+export function startClientContainer(name: string, network = 'host'): string {
   execFileSync('docker', [
     'run',
     '-d',
@@ -65,7 +72,7 @@ function startClientContainer(name: string): string {
     '--name',
     name,
     '--network',
-    'host',
+    network,
     '--entrypoint',
     'sleep',
     CLIENT_IMAGE,
@@ -81,19 +88,20 @@ function startClientContainer(name: string): string {
  * 24 successes and 486s at the 24 quota); `-y` (client to client) gave 7 to 18 for the
  * same `-m`, so the counts here would not be exact with it.
  */
-function uclientLine(
+export function uclientLine(
   username: string,
   password: string,
   clients: number,
   messages: number,
   log: string,
   intervalMs = 1000,
+  server = '127.0.0.1',
 ): string {
-  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z ${intervalMs} -n ${messages} -m ${clients} -u '${username}' -w '${password}' 127.0.0.1 >${log} 2>&1 &`;
+  return `turnutils_uclient -p 3478 -c -e 127.0.0.1 -r ${PEER_PORT} -l 100 -z ${intervalMs} -n ${messages} -m ${clients} -u '${username}' -w '${password}' ${server} >${log} 2>&1 &`;
 }
 
 /** The echo peer every uclient here relays to, in the client container. */
-function startPeer(container: string): void {
+export function startPeer(container: string): void {
   execFileSync('docker', [
     'exec',
     '-d',
@@ -121,34 +129,79 @@ export function measureCapacity(
   try {
     startPeer(name);
     const before = coturnRelaySockets();
+    const since = new Date().toISOString();
+    const dropsBefore = udpReceiveBufferErrors();
     const started = Date.now();
+    const perAccount = Math.min(asked, quota);
+    const passwords = new Map<string, string>();
     const script = Array.from({ length: accounts }, () => {
       const { username, password } = credential(secret, randomUUID());
+      passwords.set(username, password);
       return uclientLine(username, password, asked / 2, 90, '/tmp/u-$RANDOM$RANDOM.log');
     }).join('\n');
+    const users = [...passwords.keys()];
     execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
-    const target = accounts * Math.min(asked, quota);
-    let held = coturnRelaySockets() - before;
-    while (held < target && Date.now() - started < 60_000) {
-      execFileSync('sleep', ['1']);
-      held = coturnRelaySockets() - before;
+    const target = accounts * perAccount;
+    const turnLog = (): string => compose('logs', '--no-log-prefix', '--since', since, 'turn');
+    // What coturn holds for these accounts: allocations it logged as new and has not closed
+    // since. The relay-socket count (cheap, polled) also moves when an allocation of an
+    // earlier step expires meanwhile (session 3's "999": one such "allocation timeout").
+    const heldForAccounts = (): number => {
+      const live = diagnoseAllocations(turnLog(), '').livePerUser;
+      return users.reduce((sum, u) => sum + (live.get(u) ?? 0), 0);
+    };
+    const waitForFill = (budgetMs: number): number => {
+      const until = Date.now() + budgetMs;
+      let now = coturnRelaySockets() - before;
+      while (now < target && Date.now() < until) {
+        execFileSync('sleep', ['1']);
+        now = coturnRelaySockets() - before;
+        if (now < target && now >= target - 10) now = heldForAccounts();
+      }
+      return now;
+    };
+    let held = waitForFill(30_000);
+    // turnutils_uclient sends each request once and then blocks in recv(): when a STUN
+    // request or its answer is lost (a full receive buffer on a loaded host), that client
+    // waits forever and the ones after it never ask. A browser retransmits (RFC 5389
+    // §7.2.1); the bench does the same per account: what coturn granted each account is in
+    // its log, and a short account gets a new uclient for the rest.
+    let topUps = 0;
+    for (let round = 0; round < 2 && held < target; round++) {
+      const granted = diagnoseAllocations(turnLog(), '').allocatedPerUser;
+      const short = users.filter((u) => (granted.get(u) ?? 0) < perAccount);
+      if (short.length === 0) break;
+      topUps += short.length;
+      const more = short
+        .map((u) =>
+          uclientLine(
+            u,
+            passwords.get(u)!,
+            Math.ceil((asked - (granted.get(u) ?? 0)) / 2),
+            90,
+            '/tmp/u-$RANDOM$RANDOM.log',
+          ),
+        )
+        .join('\n');
+      execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${more}\nwait`]);
+      held = waitForFill(20_000);
     }
     const fillSeconds = (Date.now() - started) / 1000;
     // Let refused clients finish writing their logs before they are counted.
     execFileSync('sleep', ['2']);
-    held = coturnRelaySockets() - before;
+    held = heldForAccounts();
+    const relaySocketsAdded = coturnRelaySockets() - before;
+    // The same lost-answer hang would block this check forever: bounded, three tries.
     const extra = credential(secret, randomUUID());
-    const extraOut = execFileSync(
-      'docker',
-      [
-        'exec',
-        name,
-        'sh',
-        '-c',
-        `${uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log').replace(/ &$/, '')}; cat /tmp/extra.log`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const extraLine = uclientLine(extra.username, extra.password, 1, 1, '/tmp/extra.log')
+      .replace(/ >\/tmp\/extra.log 2>&1 &$/, '')
+      .replace(/^turnutils_uclient/, 'timeout 20 turnutils_uclient');
+    let extraOut = '';
+    for (let attempt = 0; attempt < 3 && !/Total lost packets/.test(extraOut); attempt++) {
+      extraOut = execFileSync('docker', ['exec', name, 'sh', '-c', `${extraLine} 2>&1 || true`], {
+        encoding: 'utf8',
+      });
+    }
     const refused = Number(
       execFileSync(
         'docker',
@@ -156,11 +209,25 @@ export function measureCapacity(
         { encoding: 'utf8' },
       ).trim() || '0',
     );
+    const diagnosis = describeDiagnosis(
+      diagnoseAllocations(
+        turnLog(),
+        execFileSync('docker', ['exec', name, 'sh', '-c', 'cat /tmp/u-*.log'], {
+          encoding: 'utf8',
+        }),
+      ),
+      users,
+      perAccount,
+    );
     return {
       accounts,
-      perAccount: Math.min(asked, quota),
+      perAccount,
+      topUps,
       held,
+      relaySocketsAdded,
       refused,
+      diagnosis,
+      udpReceiveBufferErrors: udpReceiveBufferErrors() - dropsBefore,
       extraAccountAllocated:
         /Total lost packets 0 /.test(extraOut) && !/error (486|508)/.test(extraOut),
       fillSeconds,
@@ -170,73 +237,7 @@ export function measureCapacity(
   }
 }
 
-/**
- * Adds batches of `batch` accounts × `perAccount` allocations (kept alive, one packet per
- * 5 s each) until coturn refuses one or `limit` allocations are held.
- */
-export function sweepUntilRefusal(perAccount: number, batch: number, limit: number): SweepResult {
-  const secret = turnSecret();
-  const name = startClientContainer(`callgate-bench-sweep-${process.pid}`);
-  try {
-    startPeer(name);
-    const before = coturnRelaySockets();
-    let accounts = 0;
-    let held = 0;
-    while (held < limit) {
-      const script = Array.from({ length: batch }, () => {
-        const { username, password } = credential(secret, randomUUID());
-        // One packet per 5 s per allocation keeps them alive without flooding the relay.
-        return uclientLine(
-          username,
-          password,
-          perAccount / 2,
-          60,
-          '/tmp/s-$RANDOM$RANDOM.log',
-          5000,
-        );
-      }).join('\n');
-      execFileSync('docker', ['exec', '-d', name, 'bash', '-c', `${script}\nwait`]);
-      accounts += batch;
-      const wanted = Math.min(limit, accounts * perAccount);
-      // Wait while the count still grows: on a loaded machine a batch of 1,200 takes longer
-      // than a fixed budget (a 30-s one stopped a run at 3,634 with no refusal at all).
-      let grewAt = Date.now();
-      while (held < wanted && Date.now() - grewAt < 15_000) {
-        execFileSync('sleep', ['1']);
-        const now = coturnRelaySockets() - before;
-        if (now > held) grewAt = Date.now();
-        held = now;
-      }
-      const refusal = execFileSync(
-        'docker',
-        [
-          'exec',
-          name,
-          'sh',
-          '-c',
-          "cat /tmp/s-*.log | grep -m1 -oE 'error [0-9]{3}[^\n]*' || true",
-        ],
-        { encoding: 'utf8' },
-      ).trim();
-      if (refusal !== '' || held < wanted) {
-        return {
-          held,
-          heldBefore: before,
-          firstRefusalAt: held,
-          refusal: refusal || 'allocations stopped growing for 15 s (no 486/508 answer seen)',
-          accounts,
-        };
-      }
-    }
-    return { held, heldBefore: before, firstRefusalAt: null, refusal: null, accounts };
-  } finally {
-    execFileSync('docker', ['rm', '-f', name]);
-  }
-}
-
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'sweep') {
-  console.log(JSON.stringify(sweepUntilRefusal(24, 50, Number(process.argv[3] ?? 20000)), null, 2));
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}`) {
   const result = measureCapacity(
     Number(process.argv[2] ?? 100),
     Number(process.argv[3] ?? 10),

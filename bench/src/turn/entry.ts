@@ -6,7 +6,8 @@ import { createAdminCommand, type InvitingAdmin } from '@callgate/e2e-support/in
 import { onCleanup } from '../lib/cleanup.ts';
 import { row, type BenchmarkContext, type Row } from '../lib/result.ts';
 import { median } from '../lib/stats.ts';
-import { measureCapacity, sweepUntilRefusal, type CapacityResult } from './capacity.ts';
+import { measureCapacity, type CapacityResult } from './capacity.ts';
+import { sweepUntilRefusal } from './sweep.ts';
 import { coturnRelaySockets, runCalls, type CallResult } from './relay-calls.ts';
 
 /**
@@ -200,12 +201,13 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
   writeFileSync(envFile, `${LOOPBACK_ENV}\n`);
   const running = compose(context.repoRoot, ['ps', '-q', 'turn']).trim() !== '';
   context.log('default stack: docker compose up (coturn on the host network, loopback pins)');
-  compose(context.repoRoot, ['--env-file', envFile, 'up', '-d', '--build', '--wait']);
+  // Registered first: an `up` that fails half-way still leaves containers to remove.
   if (!running) {
     onCleanup('default compose stack', () => {
       compose(context.repoRoot, ['down', '-v']);
     });
   }
+  compose(context.repoRoot, ['--env-file', envFile, 'up', '-d', '--build', '--wait']);
   const admin = benchAdmin(context.repoRoot);
   const rows: Row[] = [];
   const details: string[] = [];
@@ -216,6 +218,9 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
     // Each asks for more than its quota, so coturn's cap, not the client, decides what is held.
     context.log('10 accounts asking for 30 allocations each (user-quota 24), then an 11th account');
     fullQuota = measureCapacity(10, 30, 24);
+    notes.push(
+      `Quota run: ${fullQuota.held} allocations held for the 10 accounts ${fullQuota.fillSeconds.toFixed(1)} s after start (coturn's relay sockets: +${fullQuota.relaySocketsAdded}) (${fullQuota.topUps} accounts topped up after a lost answer); UDP receive-buffer drops on the host: ${fullQuota.udpReceiveBufferErrors}. ${fullQuota.diagnosis}.`,
+    );
   }
   let capacity: CapacityResult | null = null;
   if (wanted(context, 'capacity')) {
@@ -223,7 +228,7 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
     capacity = measureCapacity(100, 10);
     rows.push(...capacityRows(capacity));
     notes.push(
-      `Capacity run: ${capacity.held} allocations held ${capacity.fillSeconds.toFixed(1)} s after start, ${capacity.refused} refused.`,
+      `Capacity run: ${capacity.held} allocations held for the 100 accounts ${capacity.fillSeconds.toFixed(1)} s after start (coturn's relay sockets: +${capacity.relaySocketsAdded}), ${capacity.refused} refused, ${capacity.topUps} accounts topped up after a lost answer; UDP receive-buffer drops on the host: ${capacity.udpReceiveBufferErrors}. ${capacity.diagnosis}.`,
     );
   }
   // BENCH_TURN_CALLS: more pairs, to find what the machine holds (the acceptance is 6).
@@ -260,14 +265,15 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
   }
   // Last: it leaves the relay full until the sweep's allocations expire (10 minutes).
   if (wanted(context, 'sweep')) {
-    const limit = context.quick ? 2_000 : 16_384;
+    // Above total-quota on purpose: the refusal, not the limit, should end the sweep.
+    const limit = context.quick ? 2_000 : 20_000;
     context.log(`allocations until the first refusal (accounts of 24, up to ${limit})`);
     const sweep = sweepUntilRefusal(24, 50, limit);
     // Counted for coturn as a whole: the sweep's own plus what earlier steps still hold.
     const total = sweep.heldBefore + (sweep.firstRefusalAt ?? sweep.held);
     rows.push(
       row(
-        'Allocations held at the first refusal (all users, through 127.0.0.1:3478)',
+        'Allocations held at the first refusal (all users, through the host listener)',
         'allocations',
         total,
         'before (published 41-port range)',
@@ -277,8 +283,10 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
       ),
     );
     notes.push(
-      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}.`,
+      `Sweep: ${sweep.accounts} accounts of 24 allocations added 50 at a time while ${sweep.heldBefore} allocations were already held; ${sweep.firstRefusalAt === null ? `no refusal up to ${total}` : `first refusal at ${total} in all: ${sweep.refusal ?? ''}`}. ${sweep.diagnosis}. ${sweep.sessionLimit ?? ''}`,
     );
   }
+  // The notes are the evidence behind each row; `--step` runs print them too.
+  for (const note of notes) context.log(note);
   return { rows, details, notes };
 }

@@ -2,32 +2,16 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
-import { createNetwork, docker, runContainer, type Container } from '../lib/docker.ts';
+import { createNetwork, docker, runContainer } from '../lib/docker.ts';
 import { startGatewayServer } from '../lib/gateway.ts';
-import { cpuSeconds, run } from '../lib/process.ts';
+import { run } from '../lib/process.ts';
 import { row, type BenchmarkContext, type Row } from '../lib/result.ts';
 import { atMost, below } from '../lib/targets.ts';
 import { lineChartSvg } from '../lib/svg.ts';
-import { median } from '../lib/stats.ts';
 import { sleep } from '../lib/time.ts';
-import { parseUclient, type UclientReport } from './uclient.ts';
+import { runStep, type Step } from './load-step.ts';
 
 const TURN_IMAGE = 'callgate-bench/turn:latest';
-const CLIENT_IMAGE = 'coturn/coturn:4.6';
-export const PACKET_BYTES = 1000;
-/** 1000 B every 8 ms = 1 Mbit/s per flow in each direction. */
-export const INTERVAL_MS = 8;
-
-interface Step {
-  flows: number;
-  report: UclientReport;
-  /** coturn CPU in the steady part of the run, fraction of one core. */
-  coturnCpu: number;
-  /** Load generator (uclient) CPU, fraction of one core. */
-  clientCpu: number;
-  /** Measured steady per-flow throughput, Mbit/s each way. */
-  perFlowMbps: number;
-}
 
 async function selfSignedCert(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-certs-'));
@@ -52,95 +36,6 @@ async function selfSignedCert(): Promise<string> {
   chmodSync(join(dir, 'privkey.pem'), 0o644);
   chmodSync(join(dir, 'fullchain.pem'), 0o644);
   return dir;
-}
-
-async function runStep(
-  context: BenchmarkContext,
-  network: string,
-  turn: Container,
-  turnIp: string,
-  credential: { username: string; password: string },
-  flows: number,
-  seconds: number,
-): Promise<Step> {
-  const messages = Math.round((seconds * 1000) / INTERVAL_MS);
-  const turnPid = await turn.pid();
-  const client = await runContainer(
-    `uclient-${flows}`,
-    ['--network', network, '--cpuset-cpus', '1', '--entrypoint', 'turnutils_uclient'],
-    CLIENT_IMAGE,
-    [
-      '-y',
-      '-c',
-      '-m',
-      String(flows),
-      '-l',
-      String(PACKET_BYTES),
-      '-z',
-      String(INTERVAL_MS),
-      '-n',
-      String(messages),
-      '-u',
-      credential.username,
-      '-w',
-      credential.password,
-      turnIp,
-    ],
-  );
-  const clientPid = await client.pid().catch(() => 0);
-  const samples: { t: number; turn: number; client: number }[] = [];
-  const started = Date.now();
-  const deadline = started + seconds * 1000 + 120_000;
-  let running = true;
-  const waited = docker(['wait', client.name], seconds * 1000 + 150_000).finally(() => {
-    running = false;
-  });
-  while (running && Date.now() < deadline) {
-    try {
-      samples.push({
-        t: (Date.now() - started) / 1000,
-        turn: cpuSeconds(turnPid),
-        client: clientPid > 0 ? cpuSeconds(clientPid) : 0,
-      });
-    } catch {
-      // the client exited between two samples
-    }
-    await sleep(500);
-  }
-  const exit = (await waited).trim();
-  const output = await docker(['logs', client.name]).catch((e: unknown) => String(e));
-  await client.remove();
-  if (exit !== '0')
-    throw new Error(`turnutils_uclient exited with ${exit}: ${output.slice(-1500)}`);
-  const report = parseUclient(output, flows);
-  // Steady state: the seconds where throughput was at least 80 % of its peak.
-  const peak = Math.max(...report.perSecondBytes.map((p) => p.bytes));
-  const steady = report.perSecondBytes.filter((p) => p.bytes >= 0.8 * peak);
-  // CPU: the busiest 4-second window of the run (uclient's progress seconds do not line
-  // up exactly with the bench's clock, and the busiest window is the conservative figure).
-  const busiest = (key: 'turn' | 'client'): number => {
-    let best = 0;
-    for (let i = 0; i < samples.length; i++) {
-      const a = samples[i]!;
-      const b = samples.find((x) => x.t >= a.t + 4);
-      if (!b) break;
-      best = Math.max(best, (b[key] - a[key]) / (b.t - a.t));
-    }
-    return best;
-  };
-  const steadyBytes = steady.map((p) => p.bytes);
-  const step: Step = {
-    flows,
-    report,
-    coturnCpu: busiest('turn'),
-    clientCpu: busiest('client'),
-    perFlowMbps: (median(steadyBytes) * 8) / 1e6 / flows,
-  };
-  context.log(
-    `${flows} flows: loss ${report.lossPercent}% , jitter avg ${report.jitterAvgMs} ms, rtt avg ${report.rttAvgMs} ms, ` +
-      `${step.perFlowMbps.toFixed(2)} Mbit/s per flow, coturn CPU ${(step.coturnCpu * 100).toFixed(0)} %, uclient CPU ${(step.clientCpu * 100).toFixed(0)} %`,
-  );
-  return step;
 }
 
 /** Loss, CPU, jitter and throughput of one load step (the issue's 50 and 200 flows). */
@@ -278,11 +173,11 @@ export async function measureLoad(context: BenchmarkContext): Promise<LoadFigure
       ),
     ];
     const table = [
-      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Flows | Loss % | Jitter avg / max ms | RTT avg / max ms | Mbit/s per flow (each way) | coturn CPU | uclient CPU | receive-buffer drops coturn (listener + relay sockets) / uclient |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results.map(
         (s) =>
-          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % |`,
+          `| ${s.flows} | ${s.report.lossPercent} | ${s.report.jitterAvgMs.toFixed(2)} / ${s.report.jitterMaxMs} | ${s.report.rttAvgMs.toFixed(2)} / ${s.report.rttMaxMs} | ${s.perFlowMbps.toFixed(2)} | ${(s.coturnCpu * 100).toFixed(0)} % | ${(s.clientCpu * 100).toFixed(0)} % | ${s.coturnRcvbufErrors} (${s.coturnSocketDrops.listener} + ${s.coturnSocketDrops.relay}) / ${s.clientRcvbufErrors} |`,
       ),
     ].join('\n');
     const chart = lineChartSvg({
