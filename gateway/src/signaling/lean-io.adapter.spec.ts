@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isObservable, of, throwError } from 'rxjs';
 import { LeanIoAdapter } from './lean-io.adapter';
+import { TurnBatchedWebSocketServer } from './turn-batched-websocket';
 
 type BindArgs = Parameters<LeanIoAdapter['bindMessageHandlers']>;
 
@@ -134,5 +135,16 @@ describe('LeanIoAdapter', () => {
     expect(errors.map((e) => (e as Error).message)).toEqual(['sync boom', 'async boom']);
     expect(ack).toHaveBeenCalledTimes(1);
     expect(ack).toHaveBeenCalledWith('fine');
+  });
+
+  it('serves websockets through the turn-batched ws server', async () => {
+    const server = new LeanIoAdapter().createIOServer(0, { transports: ['websocket'] });
+    try {
+      expect((server.engine as unknown as { opts: { wsEngine: unknown } }).opts.wsEngine).toBe(
+        TurnBatchedWebSocketServer,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

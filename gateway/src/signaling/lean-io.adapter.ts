@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs';
 import { DirectHandlers } from './direct-handlers';
 import type { RedisIoAdapter } from './redis-io-adapter';
 import type { SignalingSocket } from './socket-session';
+import { TurnBatchedWebSocketServer } from './turn-batched-websocket';
 
 /** The socket type of the socket.io copy Nest's adapter is built on. */
 type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
@@ -55,11 +56,13 @@ export class LeanIoAdapter extends IoAdapter {
     port: number,
     options?: NestIoServerOptions,
   ): ReturnType<IoAdapter['createIOServer']> {
+    // Frames to one client leave once per event-loop turn (see TurnBatchedWebSocket).
+    const batched = { ...options, wsEngine: TurnBatchedWebSocketServer } as NestIoServerOptions;
     // The adapter package is typed against the top-level socket.io copy, Nest bundles its
     // own (same major version and adapter API, one shared socket.io-adapter).
     const adapter = this.cluster?.factory as unknown as NestIoServerOptions['adapter'];
-    if (adapter === undefined) return super.createIOServer(port, options);
-    return super.createIOServer(port, { ...options, adapter } as NestIoServerOptions);
+    if (adapter === undefined) return super.createIOServer(port, batched);
+    return super.createIOServer(port, { ...batched, adapter });
   }
 
   override async dispose(): Promise<void> {
