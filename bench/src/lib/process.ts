@@ -105,6 +105,19 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * Write-family syscalls (write, writev, sendmsg…) a process made so far, all threads
+ * (`syscw` of `/proc/<pid>/io`); 0 when the kernel does not expose it.
+ */
+export function writeSyscalls(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(/^syscw:\s*(\d+)/m.exec(io)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs a command to completion and returns its stdout; throws with stderr on failure. */
 export function run(
   command: string,

@@ -9,7 +9,7 @@ import {
 } from '../lib/profile.ts';
 import type { BenchmarkContext } from '../lib/result.ts';
 import type { SignalingServer } from '../lib/servers.ts';
-import { cpuSeconds } from '../lib/process.ts';
+import { cpuSeconds, writeSyscalls } from '../lib/process.ts';
 import { commandsBetween } from '../lib/redis.ts';
 import { GeneratorPool, generatorLayout } from './generator-pool.ts';
 import type { StepResult } from './loadgen-protocol.ts';
@@ -98,9 +98,12 @@ export async function ramp(
   const pids = server.replicas.map((r) => r.process.pid);
   const serverSeconds = () => pids.reduce((t, pid) => t + cpuSeconds(pid), 0);
   const redisSeconds = () => (redisPid === undefined ? 0 : cpuSeconds(redisPid));
+  // Each write is a syscall with the loopback network work the kernel does inside it.
+  const serverWrites = () => pids.reduce((t, pid) => t + writeSyscalls(pid), 0);
   // The server side's own CPU over each step: what a message costs it, whatever limits the ramp.
   const measured = async (rate: number, seconds: number): Promise<MeasuredStep> => {
     const commandsBefore = await redisCommands?.();
+    const writesBefore = serverWrites();
     const [cpuBefore, redisBefore] = [serverSeconds(), redisSeconds()];
     const coreBefore = coreJiffies(SERVER_CPU);
     const started = performance.now();
@@ -116,6 +119,11 @@ export async function ramp(
     if (commandsBefore && commandsAfter) {
       context.log(
         `${server.name}: Redis commands per call at ${rate} calls/s: ${JSON.stringify(commandsBetween(commandsBefore, commandsAfter, perCall))}`,
+      );
+    }
+    if (perCall > 0) {
+      context.log(
+        `${server.name}: write syscalls of the server process(es) per call at ${rate} calls/s: ${((serverWrites() - writesBefore) / perCall).toFixed(2)}`,
       );
     }
     if (step.packetsReceived !== undefined && perCall > 0) {

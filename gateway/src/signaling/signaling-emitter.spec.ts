@@ -40,16 +40,19 @@ describe('SignalingEmitter.toSocket', () => {
 });
 
 describe('SignalingEmitter.toUserHere', () => {
-  it("emits to the user's room with the local flag (no adapter broadcast)", () => {
-    const sent: { room: string; event: string }[] = [];
-    const to = jest.fn();
-    const local = {
-      to: (room: string) => ({ emit: (event: string) => sent.push({ room, event }) }),
-    };
+  it("sends to every local socket of the user's room directly (no adapter broadcast)", () => {
+    const { ns, sent, to } = namespace(['tab-1', 'tab-2', 'other-user']);
+    const rooms = new Map([['user:u1', new Set(['tab-1', 'tab-2', 'gone-tab'])]]);
+    Object.assign(ns, { adapter: { rooms } });
     const emitter = new SignalingEmitter();
-    emitter.bind({ to, local } as unknown as SignalingNamespace);
-    emitter.toUserHere('u1', 'call:ended', { callId: 'c1', reason: 'hangup' });
-    expect(sent).toEqual([{ room: 'user:u1', event: 'call:ended' }]);
+    emitter.bind(ns);
+    const ended = { callId: 'c1', reason: 'hangup' } as const;
+    emitter.toUserHere('u1', 'call:ended', ended);
+    emitter.toUserHere('nobody', 'call:ended', ended);
+    expect(sent).toEqual([
+      { via: 'socket tab-1', event: 'call:ended', payload: ended },
+      { via: 'socket tab-2', event: 'call:ended', payload: ended },
+    ]);
     expect(to).not.toHaveBeenCalled();
   });
 });

@@ -52,11 +52,24 @@ export class SignalingEmitter implements CallNotifier {
 
   /**
    * A user room without the adapter: no XADD of the message to the Redis stream (and no
-   * read-back by every replica) when presence says every socket of the user is here.
+   * read-back by every replica) when presence says every socket of the user is here. Each
+   * socket of the room is sent to as {@link toSocket} does: a local room broadcast writes a
+   * pre-encoded frame past the socket's send, so it would leave in a write of its own
+   * instead of joining the turn's batched write (TurnBatchedWebSocket).
    */
   toUserHere<E extends ServerEventName>(userId: string, event: E, payload: ServerPayload<E>): void {
-    const target = this.server().local.to(userRoom(userId));
-    (target.emit as (event: E, payload: ServerPayload<E>) => boolean)(event, payload);
+    const server = this.server();
+    const room = server.adapter.rooms.get(userRoom(userId));
+    if (room === undefined) return;
+    for (const socketId of room) {
+      const socket = server.sockets.get(socketId);
+      if (socket !== undefined)
+        (socket.emit as (event: E, payload: ServerPayload<E>) => boolean).call(
+          socket,
+          event,
+          payload,
+        );
+    }
   }
 
   /**
