@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { BenchUser } from '../lib/clients.ts';
 import { LoadGenerator } from './loadgen-client.ts';
 import type { StepResult } from './loadgen-protocol.ts';
+import type { LoadClientKind } from './load-socket.ts';
 import { mergeSteps, shares } from './step-merge.ts';
 
 /**
@@ -53,14 +54,19 @@ export class GeneratorPool {
    * Connects the accounts, an even number per generator (they pair up inside one, caller
    * at an even index, callee at the next): with two `urls` every call spans both replicas.
    */
-  async connect(urls: string[], accounts: BenchUser[], addresses: string[]): Promise<number> {
+  async connect(
+    urls: string[],
+    accounts: BenchUser[],
+    addresses: string[],
+    client: LoadClientKind = 'socket.io',
+  ): Promise<number> {
     const pairs = shares(Math.floor(accounts.length / 2), this.generators.length);
     let offset = 0;
     const times = await Promise.all(
       this.generators.map((g, i) => {
         const mine = accounts.slice(offset, offset + pairs[i]! * 2);
         offset += mine.length;
-        return g.connect(urls, mine, addresses);
+        return g.connect(urls, mine, addresses, client);
       }),
     );
     return Math.max(...times);

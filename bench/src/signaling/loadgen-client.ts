@@ -5,6 +5,7 @@ import { raisePriority, run } from '../lib/process.ts';
 import { withTimeout } from '../lib/time.ts';
 import type { BenchUser } from '../lib/clients.ts';
 import type { LoadgenCommand, LoadgenReply } from './loadgen-protocol.ts';
+import type { LoadClientKind } from './load-socket.ts';
 import type { GeneratorStep } from './step-merge.ts';
 
 /** The orchestrator's handle on a load generator child process. */
@@ -59,9 +60,17 @@ export class LoadGenerator {
     return withTimeout(`load generator ${command.type}`, reply, timeoutMs);
   }
 
-  /** Connects `users` (user i to `urls[i % urls.length]`); resolves with the time taken. */
-  async connect(urls: string[], users: BenchUser[], addresses: string[]): Promise<number> {
-    const reply = await this.request({ type: 'connect', urls, users, addresses }, 180_000);
+  /**
+   * Connects `users` (user i to `urls[i % urls.length]`) with `client` (default
+   * socket.io-client); resolves with the time taken.
+   */
+  async connect(
+    urls: string[],
+    users: BenchUser[],
+    addresses: string[],
+    client: LoadClientKind = 'socket.io',
+  ): Promise<number> {
+    const reply = await this.request({ type: 'connect', urls, users, addresses, client }, 180_000);
     if (reply.type !== 'connected') throw new Error(`connect failed: ${JSON.stringify(reply)}`);
     return reply.milliseconds;
   }

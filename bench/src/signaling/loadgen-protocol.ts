@@ -1,9 +1,17 @@
 import type { BenchUser } from '../lib/clients.ts';
+import type { LoadClientKind } from './load-socket.ts';
 
 /** Messages the orchestrator sends to a load generator process over IPC. */
 export type LoadgenCommand =
   /** User i connects to `urls[i % urls.length]`: with two replicas, the two sides of a pair differ. */
-  | { type: 'connect'; urls: string[]; users: BenchUser[]; addresses: string[] }
+  | {
+      type: 'connect';
+      urls: string[];
+      users: BenchUser[];
+      addresses: string[];
+      /** The client the sockets use (default socket.io-client), see wire-client.ts. */
+      client?: LoadClientKind;
+    }
   | { type: 'step'; rate: number; seconds: number; candidatesPerCall: number }
   /** Each listed user's socket subscribes to the presence of those ids (`presence:subscribe`). */
   | { type: 'watch'; watch: Record<string, string[]> }

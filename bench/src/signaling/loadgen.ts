@@ -6,11 +6,13 @@
  * Both ends live in this process, so one monotonic clock times them.
  */
 import { performance } from 'node:perf_hooks';
-import { PRESENCE_SUBSCRIBE_MAX_IDS, type Ack } from '@callgate/protocol';
-import { connectAll, type BenchUser, type SignalingClient } from '../lib/clients.ts';
+import { PRESENCE_SUBSCRIBE_MAX_IDS, type Ack, type SignalRelayed } from '@callgate/protocol';
+import { connectAll, type BenchUser } from '../lib/clients.ts';
 import { summarize } from '../lib/stats.ts';
 import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protocol.ts';
 import { iceCandidate, sessionDescription } from './payloads.ts';
+import { socketIoLoadSocket, type LoadSocket } from './load-socket.ts';
+import { connectAllWire } from './wire-client.ts';
 
 const MESSAGE_TIMEOUT_MS = 5_000;
 const WATCH_CONCURRENCY = 32;
@@ -22,7 +24,7 @@ type Inbox = Map<string, { sentAt: number; resolve: (latency: number) => void }[
 
 interface Peer {
   user: BenchUser;
-  socket: SignalingClient;
+  socket: LoadSocket;
   inbox: Inbox;
 }
 
@@ -66,16 +68,15 @@ function deliver(peer: Peer, key: string): void {
 }
 
 function listen(peer: Peer): void {
-  peer.socket.io.on('packet', () => packetsHeard++);
+  peer.socket.onPacket(() => packetsHeard++);
   peer.socket.on('call:incoming', () => deliver(peer, 'call:incoming'));
   peer.socket.on('call:accepted', () => deliver(peer, 'call:accepted'));
   peer.socket.on('call:ended', () => deliver(peer, 'call:ended'));
   peer.socket.on('presence', () => presenceHeard++);
-  peer.socket.on('signal', (payload) =>
+  peer.socket.on('signal', (payload: SignalRelayed) =>
     deliver(peer, payload.description ? `signal:${payload.description.type}` : 'signal:candidate'),
   );
-  peer.socket.on('disconnect', (reason) => {
-    if (reason === 'io client disconnect') return; // closed by this generator
+  peer.socket.onDisconnect((reason) => {
     for (const queue of peer.inbox.values()) queue.length = 0;
     send({ type: 'error', message: `socket of ${peer.user.id} disconnected: ${reason}` });
   });
@@ -233,9 +234,16 @@ async function runStep(
         }
         const callId = pair.callId;
         pair.callId = null;
-        pair.caller.socket
-          .timeout(MESSAGE_TIMEOUT_MS)
-          .emit('call:hangup', { callId }, () => freePairs.push(pair));
+        // Free again on the hang-up's ack, or after the message timeout without one.
+        let freed = false;
+        const free = () => {
+          if (freed) return;
+          freed = true;
+          clearTimeout(timer);
+          freePairs.push(pair);
+        };
+        const timer = setTimeout(free, MESSAGE_TIMEOUT_MS);
+        pair.caller.socket.emit('call:hangup', { callId }, free);
       });
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call));
@@ -264,7 +272,12 @@ process.on('message', (command: LoadgenCommand) => {
     try {
       if (command.type === 'connect') {
         const t0 = performance.now();
-        const sockets = await connectAll(command.urls, command.users, command.addresses);
+        const sockets =
+          command.client === 'wire'
+            ? await connectAllWire(command.urls, command.users, command.addresses)
+            : (await connectAll(command.urls, command.users, command.addresses)).map(
+                socketIoLoadSocket,
+              );
         const added = sockets.map((socket, i) => ({
           user: command.users[i]!,
           socket,
@@ -284,7 +297,7 @@ process.on('message', (command: LoadgenCommand) => {
       } else if (command.type === 'disconnect') {
         const count = peers.length;
         for (const peer of peers) {
-          peer.socket.removeAllListeners('disconnect');
+          peer.socket.onDisconnect(null);
           peer.socket.close();
         }
         peers = [];

@@ -13,9 +13,16 @@ import { cpuSeconds, writeSyscalls } from '../lib/process.ts';
 import { commandsBetween } from '../lib/redis.ts';
 import { GeneratorPool, generatorLayout } from './generator-pool.ts';
 import type { StepResult } from './loadgen-protocol.ts';
+import type { LoadClientKind } from './load-socket.ts';
 import { cpuMicrosPerMessage } from './step-merge.ts';
 
 export const SERVER_CPU = '0';
+/**
+ * The generators' client: the lean wire client unless `BENCH_SIGNALING_CLIENT=socket.io`
+ * (socket.io-client, as sessions before 5 measured).
+ */
+export const LOAD_CLIENT: LoadClientKind =
+  process.env['BENCH_SIGNALING_CLIENT'] === 'socket.io' ? 'socket.io' : 'wire';
 export const P99_LIMIT_MS = 100;
 export const CANDIDATES_PER_CALL = 10;
 /** Relayed messages per call: invite, accept, offer, answer, candidates, hangup. */
@@ -143,7 +150,7 @@ export async function ramp(
   try {
     const accounts = await server.users(users);
     const urls = server.replicas.map((r) => r.url);
-    const connectMs = await generator.connect(urls, accounts, sourceAddresses(8));
+    const connectMs = await generator.connect(urls, accounts, sourceAddresses(8), LOAD_CLIENT);
     context.log(
       `${server.name}: ${users} sockets connected in ${Math.round(connectMs)} ms over ${urls.length} replica(s)`,
     );
