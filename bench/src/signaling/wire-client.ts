@@ -30,7 +30,11 @@ export class WireClient implements LoadSocket {
   private disconnectListener: ((reason: string) => void) | null = null;
   private closing = false;
 
-  private constructor(private readonly ws: WebSocket) {}
+  private readonly ws: WebSocket;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+  }
 
   /**
    * Opens the connection from `localAddress`, sends the namespace connect with `user`'s
