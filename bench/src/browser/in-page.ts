@@ -141,7 +141,11 @@ export function probeSetup(args: {
             timing.iceConnectedAt = Date.now();
           }
           if (timing.iceConnectedAt !== null && timing.firstFrameAt === null) {
-            const report = await pc.getStats();
+            // Only the video receiver's stats (its inbound-rtp, transport, pair, candidates):
+            // the whole connection's report, every 5 ms, was itself a main-thread load
+            // (up to ~30 ms per poll in a stack page's CPU profile).
+            const receiver = pc.getReceivers().find((r) => r.track.kind === 'video');
+            const report = await (receiver ?? pc).getStats();
             let decoded = 0;
             let width: number | null = null;
             let pairId: string | undefined;

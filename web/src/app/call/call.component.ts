@@ -1,7 +1,9 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
+  afterRenderEffect,
   computed,
   effect,
   inject,
@@ -18,6 +20,7 @@ import { formatBitrate, formatDuration } from '../shared/format';
 import { SignalingClient } from '../signaling/signaling-client';
 import { initialsOf, remoteMediaSentences } from './call-sentences';
 import { CallService } from './call.service';
+import { afterFirstPicture } from './first-picture';
 import { ChatPanelComponent } from './chat-panel.component';
 import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
 import { describePair, describePath } from './stats';
@@ -47,6 +50,16 @@ export class CallComponent {
   private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   protected readonly showStats = signal(true);
   protected readonly state = this.calls.state;
+  /**
+   * Chat, devices and the stats panel: rendered only once the other side's first picture
+   * is up (see {@link afterFirstPicture}), so that the answer (the callee's click, the
+   * caller's "accepted") renders just the header, the videos and the controls while the
+   * connection is being set up. A caller's screen, opened while it rings, has its devices
+   * from the start.
+   */
+  protected readonly settled = signal(false);
+  protected readonly openedRinging = this.state().name === 'outgoing';
+  private settling = false;
   protected readonly peerName = computed(() => {
     const s = this.state();
     return s.name === 'idle' ? '' : s.peer.displayName || s.peer.username;
@@ -102,7 +115,19 @@ export class CallComponent {
       const name = this.state().name;
       if (name === 'idle' || name === 'ended') void this.router.navigateByUrl('/contacts');
     });
-    void this.devices.refresh();
+    if (this.openedRinging) void this.devices.refresh();
+    const destroyRef = inject(DestroyRef);
+    afterRenderEffect(() => {
+      const name = this.state().name;
+      const answered = name === 'connecting' || name === 'connected' || name === 'reconnecting';
+      if (!answered || this.settling) return;
+      this.settling = true;
+      const cancel = afterFirstPicture(this.remoteVideo()?.nativeElement, () => {
+        this.settled.set(true);
+        if (!this.openedRinging) void this.devices.refresh();
+      });
+      destroyRef.onDestroy(cancel);
+    });
   }
 
   /** The shell's remote-audio element follows this choice (see AppComponent). */
