@@ -119,8 +119,10 @@ export function probeSetup(args: {
     document.addEventListener('click', onClick, { capture: true });
     const pick = (): RTCPeerConnection | undefined => {
       if (window.__benchBaseline?.pc) return window.__benchBaseline.pc;
-      const all = window.__e2ePeerConnections ?? [];
-      return all.length > args.pcCountBefore ? all[all.length - 1] : undefined;
+      // The call's connection: the newest one since the probe began that carries media.
+      // The app's UDP relay probe (a data channel only, closed at once) may be newer.
+      const fresh = (window.__e2ePeerConnections ?? []).slice(args.pcCountBefore);
+      return fresh.filter((pc) => pc.getTransceivers().length > 0).at(-1);
     };
     let polling = false;
     const tick = async (): Promise<void> => {
