@@ -57,13 +57,13 @@ describe('RingTone', () => {
     delete (globalThis as { AudioContext?: unknown }).AudioContext;
   });
 
-  it('is silent at once on stop, and its audio context is closed a moment later', () => {
+  it('is silent at once when silenced, and its audio context is closed a moment later', () => {
     const tone = new RingTone();
     tone.start();
     const [context] = FakeAudioContext.created;
     const output = context!.gains[0]!;
     expect(output.gain.value).toBe(1);
-    tone.stop();
+    tone.silence();
     expect(output.gain.value).toBe(0);
     expect(context!.closed).toBe(false);
     jest.advanceTimersByTime(RING_CLOSE_DELAY_MS);
@@ -74,14 +74,25 @@ describe('RingTone', () => {
     expect(context!.gains).toHaveLength(gains);
   });
 
-  it('rings again with a fresh context after a stop', () => {
+  it('stop closes at once, also the context a silenced ring left, and leaves no timer', () => {
     const tone = new RingTone();
     tone.start();
-    tone.stop();
+    tone.silence();
     tone.start();
     expect(FakeAudioContext.created).toHaveLength(2);
     tone.stop();
+    expect(FakeAudioContext.created.map((c) => c.closed)).toEqual([true, true]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('rings again with a fresh context after being silenced, and closes both', () => {
+    const tone = new RingTone();
+    tone.start();
+    tone.silence();
+    tone.start();
+    tone.silence();
+    expect(FakeAudioContext.created[0]!.closed).toBe(true);
     jest.advanceTimersByTime(RING_CLOSE_DELAY_MS);
-    expect(FakeAudioContext.created.every((c) => c.closed)).toBe(true);
+    expect(FakeAudioContext.created.map((c) => c.closed)).toEqual([true, true]);
   });
 });

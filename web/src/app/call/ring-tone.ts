@@ -1,4 +1,4 @@
-/** How long after the ring stops its audio context is closed (see {@link RingTone.stop}). */
+/** How long after the ring is silenced its audio context is closed (see {@link RingTone.silence}). */
 export const RING_CLOSE_DELAY_MS = 1_000;
 
 /**
@@ -10,6 +10,9 @@ export class RingTone {
   /** Every burst plays through this, so one write silences the ring. */
   private output: GainNode | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** A silenced ring's context, closed by {@link closeTimer} or the next {@link stop}. */
+  private closing: AudioContext | null = null;
+  private closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   start(): void {
     if (this.timer !== null || typeof AudioContext === 'undefined') return;
@@ -23,18 +26,40 @@ export class RingTone {
   }
 
   /**
-   * Silences the ring at once and closes its audio context a moment later: `close()` took
-   * 3–9 ms of the main thread inside the click on Accept (callee CPU profile, bench §1),
-   * while the connection is being set up.
+   * Silences the ring at once and closes its audio context a moment later (or at
+   * {@link stop}): `close()` took 3–9 ms of the main thread inside the click on Accept
+   * (callee CPU profile, bench §1), while the connection is being set up.
    */
+  silence(): void {
+    const context = this.context;
+    this.halt();
+    if (!context) return;
+    this.closeNow(); // an earlier ring's, if one is still waiting
+    this.closing = context;
+    this.closeTimer = setTimeout(() => this.closeNow(), RING_CLOSE_DELAY_MS);
+  }
+
+  /** Stops the ring and closes its audio context now (also one {@link silence} left). */
   stop(): void {
+    const context = this.context;
+    this.halt();
+    if (context) void context.close().catch(() => undefined);
+    this.closeNow();
+  }
+
+  private halt(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    const context = this.context;
     if (this.output) this.output.gain.value = 0;
     this.context = null;
     this.output = null;
-    if (context) setTimeout(() => void context.close().catch(() => undefined), RING_CLOSE_DELAY_MS);
+  }
+
+  private closeNow(): void {
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    this.closing?.close().catch(() => undefined);
+    this.closing = null;
   }
 
   private burst(): void {
