@@ -55,6 +55,7 @@ describe('TurnCredentialsService', () => {
     // Until the relay answered: every URL (the TLS one reaches networks without UDP).
     expect(urls(await turn.ready())).toEqual([UDP, TLS]);
     peers[0]!.gather(RELAY_CANDIDATE);
+    peers[0]!.gather(null);
     await flush();
     expect(peers[0]!.closed).toBe(true);
     expect(urls(await turn.ready())).toEqual([UDP]);
@@ -64,6 +65,7 @@ describe('TurnCredentialsService', () => {
     expect(urls(await restart)).toEqual([UDP, TLS]);
     expect(peers).toHaveLength(2);
     expect(urls(await turn.ready())).toEqual([UDP, TLS]);
+    peers[1]!.gather(null);
   });
 
   it('keeps every URL on a network where the relay never answers over UDP', async () => {
@@ -76,6 +78,7 @@ describe('TurnCredentialsService', () => {
   it('a network change forgets what UDP did on the old one', async () => {
     signaling.push('turn:credentials', credentials());
     peers[0]!.gather(RELAY_CANDIDATE);
+    peers[0]!.gather(null);
     await flush();
     expect(urls(await turn.ready())).toEqual([UDP]);
     globalThis.dispatchEvent(new Event('online'));

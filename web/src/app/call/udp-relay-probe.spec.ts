@@ -50,7 +50,7 @@ describe('probeUdpRelay', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('asks for a relay over UDP only, says yes on a relay candidate, and closes at once', async () => {
+  it('asks for a relay over UDP only, says yes on the first grant, and closes once gathering ends', async () => {
     const peers: ProbePeer[] = [];
     const result = probeUdpRelay(SERVERS, factory(peers), 3000);
     await flush();
@@ -64,7 +64,18 @@ describe('probeUdpRelay', () => {
     expect(pc.closed).toBe(false);
     pc.gather(RELAY);
     await expect(result).resolves.toBe(true);
+    // Other allocations (one per interface) may still be on their way: closing now would
+    // leave them on the relay. Closed when gathering ends, or when the time is up.
+    expect(pc.closed).toBe(false);
+    pc.gather(null);
     expect(pc.closed).toBe(true);
+
+    const slow = probeUdpRelay(SERVERS, factory(peers), 3000);
+    await flush();
+    peers[1]!.gather(RELAY);
+    await expect(slow).resolves.toBe(true);
+    jest.advanceTimersByTime(3000);
+    expect(peers[1]!.closed).toBe(true);
   });
 
   it('says no when gathering ends without a relay, or when the relay never answers', async () => {

@@ -6,8 +6,8 @@
  * URLs only where UDP is not known to work; where it is, the relay over UDP alone.
  *
  * Found out by asking the relay for an allocation over TURN/UDP in a throwaway connection
- * (closed at once: the relay frees it), when credentials arrive and again after the network
- * changed or a call's connection had to be restarted.
+ * (closed when its gathering ends: the relay frees what it granted), when credentials
+ * arrive and again after the network changed or a call's connection had to be restarted.
  */
 
 /** A relay candidate over UDP takes two round trips; a network that drops UDP never answers. */
@@ -32,7 +32,13 @@ export function udpOnly(servers: readonly RTCIceServer[]): RTCIceServer[] {
   });
 }
 
-/** One allocation over TURN/UDP, released again: true if the relay answered with one. */
+/**
+ * Asks the relay for allocations over TURN/UDP only: true as soon as one is granted. The
+ * connection is closed (its allocations released) once gathering is over or the time is
+ * up, not at the first grant: closing while other allocations (one per interface) are on
+ * their way would leave those on the relay until their lifetime ends, counted against the
+ * user's quota.
+ */
 export async function probeUdpRelay(
   servers: readonly RTCIceServer[],
   createPeerConnection: CreatePeerConnection,
@@ -40,28 +46,36 @@ export async function probeUdpRelay(
 ): Promise<boolean> {
   const iceServers = udpOnly(servers);
   if (iceServers.length === 0) return false;
-  let pc: RTCPeerConnection | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pc: RTCPeerConnection;
   try {
     pc = createPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
-    const connection = pc;
-    const answered = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      connection.addEventListener('icecandidate', (event: RTCPeerConnectionIceEvent) => {
-        // `null` ends gathering: every URL failed (blocked, refused, wrong credentials).
-        if (event.candidate === null) resolve(false);
-        else if (/ typ relay( |$)/.test(event.candidate.candidate)) resolve(true);
-      });
-    });
-    connection.createDataChannel('udp-relay-probe');
-    await connection.setLocalDescription(await connection.createOffer());
-    return await answered;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
-    pc?.close();
   }
+  const connection = pc;
+  const { promise, resolve } = Promise.withResolvers<boolean>();
+  let granted = false;
+  const finish = (): void => {
+    clearTimeout(timer);
+    connection.close();
+    resolve(granted);
+  };
+  const timer = setTimeout(finish, timeoutMs);
+  connection.addEventListener('icecandidate', (event: RTCPeerConnectionIceEvent) => {
+    // `null` ends gathering: every allocation was answered (or refused, or never will be).
+    if (event.candidate === null) finish();
+    else if (/ typ relay( |$)/.test(event.candidate.candidate)) {
+      granted = true;
+      resolve(true);
+    }
+  });
+  try {
+    connection.createDataChannel('udp-relay-probe');
+    await connection.setLocalDescription(await connection.createOffer());
+  } catch {
+    finish();
+  }
+  return promise;
 }
 
 /** The last probe's answer for this network, and the probe itself when one is due. */
