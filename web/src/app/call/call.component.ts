@@ -50,15 +50,18 @@ export class CallComponent {
   private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   protected readonly showStats = signal(true);
   protected readonly state = this.calls.state;
+  /** A caller's screen opens while it rings: its devices are there from the start. */
+  protected readonly openedRinging = this.state().name === 'outgoing';
+  /** Back on the screen of a call that is already up (not its answer): all of it at once. */
+  private readonly openedLive =
+    this.state().name === 'connected' || this.state().name === 'reconnecting';
   /**
    * Chat, devices and the stats panel: rendered only once the other side's first picture
    * is up (see {@link afterFirstPicture}), so that the answer (the callee's click, the
    * caller's "accepted") renders just the header, the videos and the controls while the
-   * connection is being set up. A caller's screen, opened while it rings, has its devices
-   * from the start.
+   * connection is being set up.
    */
-  protected readonly settled = signal(false);
-  protected readonly openedRinging = this.state().name === 'outgoing';
+  protected readonly settled = signal(this.openedLive);
   private settling = false;
   protected readonly peerName = computed(() => {
     const s = this.state();
@@ -115,16 +118,16 @@ export class CallComponent {
       const name = this.state().name;
       if (name === 'idle' || name === 'ended') void this.router.navigateByUrl('/contacts');
     });
-    if (this.openedRinging) void this.devices.refresh();
+    if (this.openedRinging || this.openedLive) void this.devices.refresh();
     const destroyRef = inject(DestroyRef);
     afterRenderEffect(() => {
       const name = this.state().name;
       const answered = name === 'connecting' || name === 'connected' || name === 'reconnecting';
-      if (!answered || this.settling) return;
+      if (!answered || this.settling || this.settled()) return;
       this.settling = true;
       const cancel = afterFirstPicture(this.remoteVideo()?.nativeElement, () => {
         this.settled.set(true);
-        if (!this.openedRinging) void this.devices.refresh();
+        if (!this.openedRinging) void this.devices.refresh(); // not refreshed at creation
       });
       destroyRef.onDestroy(cancel);
     });
