@@ -126,7 +126,7 @@ function stageNote(
     previousBase = b;
     return `${label} ${delta >= 0 ? '+' : ''}${Math.round(delta)} ms`;
   });
-  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. Before the connection exists the callee waits for the accept acknowledgement from the gateway, a fresh credential fetch and its camera; the fetch itself costs next to nothing (the *-fetch* rows equal the baseline), and a candidate pool only moves gathering before accept (the *-pool* rows).`;
+  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. The stack's connection, offer and answer exist before the accept (pre-negotiation, negative stages); the baseline's callee creates them after it, and the *-fetch* and *-pool* rows show what a credential fetch and a candidate pool alone change.`;
 }
 
 function ringingTable(costs: readonly RingingCost[]): string {
