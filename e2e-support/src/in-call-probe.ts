@@ -19,8 +19,10 @@ export interface SendReceive {
 
 export async function sendReceive(page: Page): Promise<SendReceive> {
   return page.evaluate(async () => {
-    const all = window.__e2ePeerConnections ?? [];
-    const pc = all[all.length - 1];
+    // The call's connection: the newest with media. The app's UDP relay probe (a data
+    // channel only) may be newer.
+    const calls = (window.__e2ePeerConnections ?? []).filter((c) => c.getTransceivers().length > 0);
+    const pc = calls.at(-1);
     if (!pc)
       return {
         peerConnections: 0,
@@ -35,7 +37,7 @@ export async function sendReceive(page: Page): Promise<SendReceive> {
         audioPacketsReceived += Number(entry['packetsReceived'] ?? 0);
     });
     return {
-      peerConnections: all.length,
+      peerConnections: calls.length,
       videoSenderLabels: live
         .filter((s) => s.track?.kind === 'video')
         .map((s) => s.track?.label ?? ''),

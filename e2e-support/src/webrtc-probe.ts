@@ -70,8 +70,11 @@ export async function instrumentPeerConnections(context: BrowserContext): Promis
 /** Reads the page's most recent peer connection; `undefined` when it has none. */
 export async function mediaSnapshot(page: Page): Promise<MediaSnapshot | undefined> {
   return page.evaluate(async () => {
-    const all = window.__e2ePeerConnections ?? [];
-    const pc = all[all.length - 1];
+    // The call's connection: the newest with media. The app's UDP relay probe (a data
+    // channel only) may be newer.
+    const pc = (window.__e2ePeerConnections ?? [])
+      .filter((c) => c.getTransceivers().length > 0)
+      .at(-1);
     if (!pc) return undefined;
     const report = await pc.getStats();
     // RTCStats entries are dictionaries whose members depend on `type`.
@@ -162,11 +165,16 @@ export function describeCandidate(candidate: CandidateInfo | undefined): string 
   return candidate.relayProtocol ? `relay/${candidate.relayProtocol}` : 'relay';
 }
 
-/** Number of peer connections the page created that are not closed yet. */
+/**
+ * Number of the page's call connections (those with media) not closed yet; the app's
+ * short-lived UDP relay probe (a data channel only) is not one.
+ */
 export async function openPeerConnections(page: Page): Promise<number> {
   return page.evaluate(
     () =>
-      (window.__e2ePeerConnections ?? []).filter((pc) => pc.connectionState !== 'closed').length,
+      (window.__e2ePeerConnections ?? []).filter(
+        (pc) => pc.connectionState !== 'closed' && pc.getTransceivers().length > 0,
+      ).length,
   );
 }
 

@@ -151,8 +151,11 @@ interface InPageStats {
 
 function stats(page: Page): Promise<InPageStats> {
   return page.evaluate(async () => {
-    const all = (window as unknown as { __benchPcs: RTCPeerConnection[] }).__benchPcs;
-    const pc = all[all.length - 1];
+    // The call's connection: the newest with media. The app's UDP relay probe (a data
+    // channel only) may be newer.
+    const pc = (window as unknown as { __benchPcs: RTCPeerConnection[] }).__benchPcs
+      .filter((c) => c.getTransceivers().length > 0)
+      .at(-1);
     if (!pc) return { framesDecoded: 0 };
     const entries: (Record<string, unknown> & { type: string; id: string })[] = [];
     (await pc.getStats()).forEach((entry: Record<string, unknown> & { type: string; id: string }) =>

@@ -54,10 +54,11 @@ async function expectReleased(
       (n) => n === 0,
     );
   }
+  // At most: the page's short UDP probe (udp-relay-probe.ts) may have held one at "before".
   const after = await until(
     'coturn relay sockets',
     () => relaySockets(stack.turn),
-    (n) => n === relaysBefore,
+    (n) => n <= relaysBefore,
   );
   console.log(`[${label}] coturn relay sockets back to ${after} (${relaysBefore} before the ring)`);
 }

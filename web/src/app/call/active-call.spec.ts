@@ -165,13 +165,33 @@ describe('ActiveCall', () => {
 
   it('reports a media timeout once, and not after it was closed', async () => {
     const h = harness();
-    await PHASES['connected']!(h);
+    giveMedia(h);
+    h.ice.resolve([]);
+    await h.call.connect();
+    await h.call.answer();
     jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
     expect(h.timeouts).toEqual(['No network path to the other person was found in time.']);
     h.call.armMediaTimer('again');
     h.call.close('disconnected');
     jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
     expect(h.timeouts).toHaveLength(1);
+  });
+
+  it('never gives up on a connection that came up before the media timer was armed', async () => {
+    const h = harness('callee');
+    giveMedia(h);
+    h.ice.resolve([]);
+    await h.call.connect();
+    h.peers[0]!.become('connected');
+    await h.call.answer();
+    jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+    expect(h.timeouts).toEqual([]);
+    // Lost later: the countdown armed then does end it.
+    h.peers[0]!.become('disconnected');
+    h.call.armMediaTimer('lost');
+    jest.advanceTimersByTime(MEDIA_TIMEOUT_MS);
+    expect(h.timeouts).toEqual(['lost']);
+    h.call.close('hangup');
   });
 
   describe.each(Object.keys(PHASES))('closed while %s', (phase) => {

@@ -370,13 +370,20 @@ export class ActiveCall {
     this.channel.sendMediaState();
   }
 
-  /** Starts (or restarts) the countdown after which the call gives up on media. */
+  /**
+   * Starts (or restarts) the countdown after which the call gives up on media. A connection
+   * that is up when it runs out is never given up on: it may have come up before the timer
+   * was armed (the callee answers the caller's checks while its `call:accept` ack and queued
+   * {@link answer} are still on their way), and then no "connected" event clears the timer.
+   */
   armMediaTimer(detail: string): void {
     this.clearMediaTimer();
     if (this.closed) return;
     this.mediaTimer = setTimeout(() => {
       this.mediaTimer = null;
-      if (!this.closed) this.options.onMediaTimeout(detail);
+      if (!this.closed && this.session?.pc.connectionState !== 'connected') {
+        this.options.onMediaTimeout(detail);
+      }
     }, MEDIA_TIMEOUT_MS);
   }
 

@@ -183,6 +183,36 @@ describe('CallService', () => {
     expect(peers).toHaveLength(1);
   });
 
+  it("callee: a connection that comes up before call:accept's ack is not ended by the media timer", async () => {
+    const ack = Promise.withResolvers<unknown>();
+    signaling.answers.set('call:accept', () => ack.promise);
+    signaling.push('call:incoming', { callId: 'c9', from: bob });
+    signaling.push('signal', {
+      callId: 'c9',
+      from: bob.id,
+      description: { type: 'offer', sdp: 'remote-offer' },
+    });
+    await flush();
+    const accepting = calls.accept();
+    await flush();
+    // The caller got the answer inside call:accepted and its checks reached this side before
+    // the ack did: ICE is up (a peer-reflexive pair) before the queued answer runs.
+    peers[0]!.become('connected');
+    expect(state().name).toBe('connected');
+    jest.useFakeTimers();
+    try {
+      ack.resolve({ ok: true });
+      await jest.advanceTimersByTimeAsync(0);
+      await accepting;
+      await jest.advanceTimersByTimeAsync(MEDIA_TIMEOUT_MS);
+      expect(state().name).toBe('connected');
+      expect(signaling.events('call:hangup')).toEqual([]);
+      expect(peers[0]!.closed).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it.each(['cancelled', 'timeout', 'answered_elsewhere'] as const)(
     'callee: a ring that ends as %s closes the prepared connection',
     async (reason) => {

@@ -1,4 +1,4 @@
-import { Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { Injectable, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type CallEnded,
@@ -18,14 +18,10 @@ import { CarriedCall } from './carried-call';
 import { CurrentCall } from './current-call';
 import { requestNotificationPermission } from './incoming-call-alert';
 import { MediaDevicesService } from './media-devices.service';
+import { PEER_CONNECTION_FACTORY } from './peer-connection-factory';
 import { TurnCredentialsService } from './turn-credentials.service';
 
 /** Creates the RTCPeerConnection of a call; replaced by a fake in unit tests. */
-export const PEER_CONNECTION_FACTORY = new InjectionToken<
-  (configuration: RTCConfiguration) => RTCPeerConnection
->('PEER_CONNECTION_FACTORY', {
-  factory: () => (configuration) => new RTCPeerConnection(configuration),
-});
 
 /**
  * Runs calls: the state transitions and the socket events of the call protocol. Everything
@@ -200,7 +196,7 @@ export class CallService extends CurrentCall {
       video,
       devices: this.devices,
       iceServers: () => this.turn.ready(),
-      freshIceServers: () => this.turn.iceServers(),
+      freshIceServers: () => this.turn.restartServers(),
       relayOnly: () => this.settings.relayOnly(),
       createPeerConnection: this.createPeerConnection,
       sendSignal: (id, message) => this.relay.send(id, message),

@@ -2,7 +2,7 @@ import type { Provider } from '@angular/core';
 import { jest } from '@jest/globals';
 
 import { SignalingClient } from '../../signaling/signaling-client';
-import { PEER_CONNECTION_FACTORY } from '../call.service';
+import { PEER_CONNECTION_FACTORY } from '../peer-connection-factory';
 import { MediaDevicesService } from '../media-devices.service';
 import { TurnCredentialsService } from '../turn-credentials.service';
 import { FakeRtcPeer } from './fake-rtc';
@@ -25,6 +25,7 @@ export function callServiceProviders(
       useValue: {
         iceServers: jest.fn(() => Promise.resolve(iceServers)),
         ready: jest.fn(() => Promise.resolve(iceServers)),
+        restartServers: jest.fn(() => Promise.resolve(iceServers)),
       },
     },
     {
