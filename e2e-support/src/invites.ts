@@ -41,6 +41,24 @@ export async function signUpNeedsInvite(page: Page): Promise<boolean> {
 }
 
 /**
+ * `page.goto`, again when Chromium aborted it because the host's network interfaces changed
+ * (`net::ERR_NETWORK_CHANGED`: Docker adding or removing a bridge while a Chromium on the
+ * host loads a page, as in the TURN bench). A person's browser would load the page again.
+ */
+export async function gotoPage(page: Page, url: string, tries = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(url);
+      return;
+    } catch (error) {
+      const changed = error instanceof Error && error.message.includes('net::ERR_NETWORK_CHANGED');
+      if (!changed || attempt >= tries) throw error;
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
+/**
  * A fresh invite link (absolute URL) from `admin`, made through the admin API in a
  * throwaway profile of `browser`, so the newcomer's own profile never holds the admin's
  * session.
@@ -54,7 +72,7 @@ export async function inviteLink(
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(appUrl);
+    await gotoPage(page, appUrl);
     const { path } = await page.evaluate(
       async ({ admin, note }) => {
         const login = await fetch('/api/auth/login', {
@@ -98,7 +116,10 @@ export interface NewPerson {
  */
 export async function signUpThroughUi(page: Page, person: NewPerson): Promise<void> {
   if (!page.url().includes('invite=') && (await signUpNeedsInvite(page))) {
-    await page.goto(await inviteLink(person.browser, person.appUrl, person.admin, person.note));
+    await gotoPage(
+      page,
+      await inviteLink(person.browser, person.appUrl, person.admin, person.note),
+    );
     await page.getByTestId('invite-notice').waitFor();
   }
   await page.getByLabel('Username').fill(person.username);

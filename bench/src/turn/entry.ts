@@ -252,7 +252,7 @@ export async function measureEntry(context: BenchmarkContext): Promise<EntryFigu
     details.push(callTable(calls));
     notes.push(
       `Chromium: one headless process (/usr/bin/chromium), one browser context per person, 640×480 viewport, fake camera at ${CALL_FPS} fps (the app asks for 1280×720). The pages drop remote ICE candidates that are not on loopback, so a direct call between two pages of this host never sends to its LAN address; gathering (and so the allocations counted) is unchanged.`,
-      'Relay sockets per call are counted with `ss` (process turnserver) and include every allocation the two Chromiums made: one per TURN URL per network interface Chromium sees (this host has about a dozen, most of them Docker bridges), capped by `user-quota`. In the e2e topology (one interface) a relay-only call holds 4.',
+      'Relay sockets per call are counted with `ss` (process turnserver) and include every allocation the two Chromiums made: one per TURN URL the page gives the connection per network interface Chromium sees (this host has about a dozen, most of them Docker bridges), capped by `user-quota`. The page gives only the TURN/UDP URL once its probe found the relay reachable over UDP (web/src/app/call/udp-relay-probe.ts), else TURN/UDP and TURN/TLS on the web port. In the e2e topology (one interface) a relay-only call held 4 with both URLs.',
     );
   }
   if (fullQuota) {

@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { signUpThroughUi, type InvitingAdmin } from '@callgate/e2e-support/invites';
+import { gotoPage, signUpThroughUi, type InvitingAdmin } from '@callgate/e2e-support/invites';
 
 export interface CallResult {
   pair: number;
@@ -122,7 +122,7 @@ async function openPerson(
   await context.addInitScript(instrument);
   const page = await context.newPage();
   page.setDefaultTimeout(90_000);
-  await page.goto(plan.url);
+  await gotoPage(page, plan.url);
   await signUpThroughUi(page, {
     username: name,
     password: `pw-${name}-long-enough`,
