@@ -155,7 +155,7 @@ export class ActiveCall {
   }
 
   stopRinging(): void {
-    this.alert.stop();
+    this.alert.silence();
   }
 
   /** Opens camera and microphone once for this call. */
