@@ -84,6 +84,25 @@ function runBrowserCalls(
   });
 }
 
+/**
+ * p50 over the calls of the callee page's longest main-thread task (over 50 ms, else 0)
+ * that ran between the accept and its first frame: what the page did at the click.
+ */
+function longestTaskBeforeFrame(variant: Variant): number {
+  return summarize(
+    variant.calls
+      .filter((c) => c.frameMs !== null)
+      .map((c) =>
+        Math.max(
+          0,
+          ...(c.calleeLongTasks ?? [])
+            .filter(([at, ms]) => at + ms > 0 && at < c.frameMs!)
+            .map(([, ms]) => ms),
+        ),
+      ),
+  ).p50;
+}
+
 /** Where the stack's extra time goes, stage by stage (p50 of each stage's end). */
 function stageNote(
   mode: 'direct' | 'relay',
@@ -107,7 +126,7 @@ function stageNote(
     previousBase = b;
     return `${label} ${delta >= 0 ? '+' : ''}${Math.round(delta)} ms`;
   });
-  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. Before the connection exists the callee waits for the accept acknowledgement from the gateway, a fresh credential fetch and its camera; the fetch itself costs next to nothing (the *-fetch* rows equal the baseline), and a candidate pool only moves gathering before accept (the *-pool* rows).`;
+  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. The stack's connection, offer and answer exist before the accept (pre-negotiation, negative stages); the baseline's callee creates them after it, and the *-fetch* and *-pool* rows show what a credential fetch and a candidate pool alone change.`;
 }
 
 function ringingTable(costs: readonly RingingCost[]): string {
@@ -183,8 +202,8 @@ export const callSetupBenchmark: Benchmark = {
 
     const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : 'n/a');
     const table = [
-      '| Variant | What | Calls | Callee connection created p50 ms | Offer applied p50 ms | ICE connected p50 / p90 / max ms | First frame p50 / p90 / max ms | Caller first frame p50 ms | Selected pair (callee local/remote) |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      '| Variant | What | Calls | No frame in 30 s | Callee connection created p50 ms | Offer applied p50 ms | ICE connected p50 / p90 / max ms | First frame p50 / p90 / max ms | Caller first frame p50 ms | Callee longest task before its first frame, p50 ms | Selected pair (callee local/remote) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       ...variants.map((v) => {
         const ice = stat(v, 'iceMs');
         const frame = stat(v, 'frameMs');
@@ -192,7 +211,8 @@ export const callSetupBenchmark: Benchmark = {
           v.calls.map((c) => c.callerFrameMs).filter((x): x is number => x !== null),
         );
         const pairs = [...new Set(v.calls.map((c) => c.pair))].join(', ');
-        return `| ${v.name} | ${v.description} | ${v.calls.length} | ${fmt(stat(v, 'pcMs').p50)} | ${fmt(stat(v, 'offerMs').p50)} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${pairs} |`;
+        const missed = v.calls.filter((c) => c.frameMs === null).length;
+        return `| ${v.name} | ${v.description} | ${v.calls.length} | ${missed} | ${fmt(stat(v, 'pcMs').p50)} | ${fmt(stat(v, 'offerMs').p50)} | ${fmt(ice.p50)} / ${fmt(ice.p90)} / ${fmt(ice.max)} | ${fmt(frame.p50)} / ${fmt(frame.p90)} / ${fmt(frame.max)} | ${fmt(callerFrame.p50)} | ${fmt(longestTaskBeforeFrame(v))} | ${pairs} |`;
       }),
     ].join('\n');
     const stages: [string, Stage][] = [
@@ -246,7 +266,8 @@ export const callSetupBenchmark: Benchmark = {
         ...(['direct', 'relay'] as const).map((mode) =>
           stageNote(mode, find(`stack-${mode}`), find(`baseline-${mode}`)),
         ),
-        'Pre-negotiation (issue 13): the app creates both connections while it rings — the caller with the invite (its offer and candidates relayed to the ringing callee), the callee with its camera preview, a candidate pool of 1, the offer applied and answered locally (the caller\'s candidates held back from ICE, so no check leaves) — and sends nothing of the callee before Accept. So the stack\'s "callee connection created", "offer applied" and "answer set" are before the accept (negative); after it only sending that answer (inside \`call:accept\`, handed to the caller inside \`call:accepted\`), the connectivity checks, DTLS and the first encoded frame remain. The baseline still negotiates after accept, as it did; the *-fetch* and *-pool* rows show what credential fetching and pre-gathering alone change.',
+        'Pre-negotiation (issue 13): the app creates both connections while it rings — the caller with the invite (its offer and candidates relayed to the ringing callee), the callee with its camera preview, the offer applied and answered locally (gathering starts there) (the caller\'s candidates held back from ICE, so no check leaves) — and sends nothing of the callee before Accept. So the stack\'s "callee connection created", "offer applied" and "answer set" are before the accept (negative); after it only sending that answer (inside \`call:accept\`, handed to the caller inside \`call:accepted\`), the connectivity checks, DTLS and the first encoded frame remain. The baseline still negotiates after accept, as it did; the *-fetch* and *-pool* rows show what credential fetching and pre-gathering alone change.',
+        "At the click (issue 13): the stack's call view renders only its header, videos and controls when the call is answered; chat, devices and the connection panel follow after the first remote picture and idle ([web/src/app/call/first-picture.ts](../web/src/app/call/first-picture.ts)); `call:accept` leaves before that render and the ring's audio context is closed a second later. The probe reads only the video receiver's stats (`RTCRtpReceiver.getStats()`), for stack and baseline alike: the whole connection's report every 5 ms cost the page up to ~30 ms per poll. \"No frame in 30 s\" counts calls the p50s leave out.",
         ringingNote(ringing),
       ],
     };

@@ -119,8 +119,10 @@ export function probeSetup(args: {
     document.addEventListener('click', onClick, { capture: true });
     const pick = (): RTCPeerConnection | undefined => {
       if (window.__benchBaseline?.pc) return window.__benchBaseline.pc;
-      const all = window.__e2ePeerConnections ?? [];
-      return all.length > args.pcCountBefore ? all[all.length - 1] : undefined;
+      // The call's connection: the newest one since the probe began that carries media.
+      // The app's UDP relay probe (a data channel only, closed at once) may be newer.
+      const fresh = (window.__e2ePeerConnections ?? []).slice(args.pcCountBefore);
+      return fresh.filter((pc) => pc.getTransceivers().length > 0).at(-1);
     };
     let polling = false;
     const tick = async (): Promise<void> => {
@@ -141,7 +143,11 @@ export function probeSetup(args: {
             timing.iceConnectedAt = Date.now();
           }
           if (timing.iceConnectedAt !== null && timing.firstFrameAt === null) {
-            const report = await pc.getStats();
+            // Only the video receiver's stats (its inbound-rtp, transport, pair, candidates):
+            // the whole connection's report, every 5 ms, was itself a main-thread load
+            // (up to ~30 ms per poll in a stack page's CPU profile).
+            const receiver = pc.getReceivers().find((r) => r.track.kind === 'video');
+            const report = await (receiver ?? pc).getStats();
             let decoded = 0;
             let width: number | null = null;
             let pairId: string | undefined;

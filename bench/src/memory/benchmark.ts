@@ -34,6 +34,26 @@ function extraRetained(gw: ServerRun, base: ServerRun): string[] {
   ];
 }
 
+/** What the heap after the waves holds beyond the idle heap: compiled code vs the rest. */
+function afterWavesNote(runs: readonly ServerRun[]): string {
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  const parts = runs.map((r) => {
+    const extra = r.afterWaves.heapUsed - r.idle.heapUsed;
+    const code = r.afterWaves.codeBytes - r.idle.codeBytes;
+    return `${r.server} +${mib(extra)} MiB, of which compiled code and bytecode +${mib(code)} MiB and everything else ${mib(extra - code)} MiB`;
+  });
+  return `Heap after the ${WAVES} waves vs idle, split by V8 heap space (\`v8.getHeapSpaceStatistics()\` through the inspector: code and trusted spaces vs the rest): ${parts.join('; ')}. Code compiled while the server first handles connections stays; what the target is about (state kept per departed user) is in the rest.`;
+}
+
+/** Per socket, how much of the RSS slope is outside the JS heap (native, allocator slack). */
+function outsideHeapNote(runs: readonly ServerRun[]): string {
+  const parts = runs.map(
+    (r) =>
+      `${r.server} ${Math.round(r.rssPerConnection - r.heapPerConnection).toLocaleString('en-US')} B`,
+  );
+  return `RSS slope minus heap slope (memory per socket outside the JS heap: buffers, native socket state, and each process's own V8 pages and allocator slack): ${parts.join(', ')}. Two replicas pay this per process, which is why their RSS per socket exceeds their heap per socket by more than one process's does.`;
+}
+
 /** The gateway as `replicas` processes on one Redis; with `fanout`, the presence row too. */
 async function gatewayRun(
   context: BenchmarkContext,
@@ -186,6 +206,8 @@ export const memoryBenchmark: Benchmark = {
       ],
       notes: [
         ...extraRetained(gw, base),
+        afterWavesNote(runs),
+        outsideHeapNote(runs),
         `Top level is ${top.toLocaleString('en-US')}, not 20,000: the hard limit on open files per process on this machine is 20,000 (\`ulimit -Hn\`), cannot be raised here (no CAP_SYS_RESOURCE; Docker's \`--ulimit\` is refused too), and the server needs a few descriptors besides its sockets. The 20k row extrapolates the measured RSS slope.`,
         `Two replicas: each process holds half the sockets, and the per-connection slope is taken over the sum of both, so the ×2 rows show what a second process costs per socket (its own heap, adapter and Redis clients show up in the idle reading, not the slope). Both replicas share core ${SERVER_CPU}; memory, unlike throughput, does not depend on cores.`,
         `Presence: one more connect at ${fanout.online.toLocaleString('en-US')} online caused ${fanout.heardByOthers} \`presence\` events at the other sockets (its ${fanout.contacts} watchers) and ${fanout.toNewcomer} message(s) to the newcomer (its subscribe ack with who is online). The "before" figure is computed, not run: the old design sent every new socket the whole online list (1 message) and broadcast \`presence\` to every socket (${fanout.online.toLocaleString('en-US')}), ≈ N per connect and O(N²) for a connect storm.`,

@@ -32,6 +32,29 @@ export interface Sample {
   heapUsed: number;
   rss: number;
   connectSeconds: number;
+  /**
+   * Part of heapUsed that is compiled code and bytecode (V8's code and trusted spaces):
+   * it grows as a server warms up, whether or not anything is retained per user.
+   */
+  codeBytes: number;
+}
+
+/** V8's heap spaces holding machine code and bytecode (Node 24 / V8 13). */
+const CODE_SPACES = [
+  'code_space',
+  'code_large_object_space',
+  'trusted_space',
+  'trusted_large_object_space',
+];
+
+/** Bytes used in {@link CODE_SPACES} by the inspected process. */
+async function codeBytes(inspector: InspectorSession): Promise<number> {
+  const reply = (await inspector.send('Runtime.evaluate', {
+    // getBuiltinModule: works in the CommonJS gateway and the ESM relay alike.
+    expression: `JSON.stringify(process.getBuiltinModule('v8').getHeapSpaceStatistics().filter((s) => ${JSON.stringify(CODE_SPACES)}.includes(s.space_name)).reduce((t, s) => t + s.space_used_size, 0))`,
+    returnByValue: true,
+  })) as { result: { value: string } };
+  return Number(JSON.parse(reply.result.value));
 }
 
 export interface ServerRun {
@@ -81,8 +104,15 @@ async function measure(
   await Promise.all(inspectors.map((i) => i.collectGarbage()));
   await sleep(500);
   const usages = await Promise.all(inspectors.map((i) => i.memoryUsage()));
+  const code = await Promise.all(inspectors.map(codeBytes));
   const sum = (pick: (u: NodeJS.MemoryUsage) => number) => usages.reduce((t, u) => t + pick(u), 0);
-  return { connections, heapUsed: sum((u) => u.heapUsed), rss: sum((u) => u.rss), connectSeconds };
+  return {
+    connections,
+    heapUsed: sum((u) => u.heapUsed),
+    rss: sum((u) => u.rss),
+    connectSeconds,
+    codeBytes: code.reduce((t, b) => t + b, 0),
+  };
 }
 
 export async function runServer(

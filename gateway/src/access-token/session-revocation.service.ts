@@ -9,7 +9,12 @@ import { ErrorCode, type SessionEnded } from '@callgate/protocol';
 import { Observable, Subject } from 'rxjs';
 import { CallgateError } from '../common/callgate-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { REDIS_CLIENT, type RedisClient, redisKey } from '../redis/redis.client';
+import {
+  duplicateWithoutCache,
+  REDIS_CLIENT,
+  type RedisClient,
+  redisKey,
+} from '../redis/redis.client';
 import type { AccessTokenClaims } from './access-token.service';
 
 /** Which live sockets must go, and what their pages are told. */
@@ -62,8 +67,9 @@ export class SessionRevocationService implements OnModuleInit, OnApplicationShut
   ) {}
 
   async onModuleInit(): Promise<void> {
-    // Subscribe mode takes a connection of its own; this is the only extra one.
-    const subscriber = this.redis.duplicate();
+    // Subscribe mode takes a connection of its own; this is the only extra one. It reads
+    // nothing, so it neither tracks keys nor shares (and on reconnect clears) the cache.
+    const subscriber = duplicateWithoutCache(this.redis);
     subscriber.on('error', (error: Error) =>
       this.logger.warn(`Session channel connection: ${error.message}`),
     );

@@ -7,6 +7,7 @@ import {
   SocketClosedUnexpectedlyError,
   TimeoutError,
 } from 'redis';
+import { LiveStateCache } from './live-state-cache';
 
 /**
  * The gateway's Redis connection (node-redis v5, RESP3 with client-side caching). One
@@ -37,8 +38,9 @@ export const COMMAND_TIMEOUT_MS = 2000;
 const MAX_RECONNECT_DELAY_MS = 1000;
 
 /**
- * Reads the state client keeps locally (LRU). Enough for every live call session, callee
- * summary and socket count of a busy replica; an evicted entry costs one read again.
+ * Reads the state client keeps locally (LRU). Only replies about existing keys are kept
+ * ({@link LiveStateCache}), so this bounds the live call sessions, callee summaries and
+ * socket hashes read again and again; an evicted entry costs one read again.
  */
 export const CLIENT_CACHE_ENTRIES = 20_000;
 
@@ -63,18 +65,37 @@ const socketOptions = {
  * reply of any later command (a signal after this replica's hang-up is never served from
  * the stale entry); another replica's write arrives as a push before the `call:ended` it
  * then sends through the adapter stream. A lost connection clears the whole cache.
+ * Replies saying a key does not exist are not kept ({@link LiveStateCache}): nothing would
+ * ever free them. A `duplicate()` shares this cache; see {@link duplicateWithoutCache}.
  */
 export function createRedisClient(url: string, name: string) {
   return createClient({
     url,
     name,
     RESP: 3,
-    clientSideCache: { ttl: 0, maxEntries: CLIENT_CACHE_ENTRIES, evictPolicy: 'LRU' },
+    clientSideCache: new LiveStateCache({
+      ttl: 0,
+      maxEntries: CLIENT_CACHE_ENTRIES,
+      evictPolicy: 'LRU',
+    }),
     disableOfflineQueue: true,
     // Detects a half-open connection (Redis host gone without a FIN) within seconds.
     pingInterval: 5000,
     socket: socketOptions,
   });
+}
+
+/**
+ * A second connection like `client` for one that reads no state (a subscriber). A plain
+ * `duplicate()` would share the state client's cache, and clear it whenever it
+ * reconnects. (Only an option present and undefined overrides the cache, which
+ * exactOptionalPropertyTypes cannot express: hence the casts.)
+ */
+export function duplicateWithoutCache(client: RedisClient): RedisClient {
+  const overrides = { clientSideCache: undefined } as unknown as Parameters<
+    RedisClient['duplicate']
+  >[0];
+  return client.duplicate(overrides) as unknown as RedisClient;
 }
 
 /**

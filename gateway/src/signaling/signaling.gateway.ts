@@ -41,9 +41,6 @@ import { cutEndedSessions, sessionRoom } from './session-cutter';
 import { createSocketAuthMiddleware } from './socket-auth.middleware';
 import { identityOf, type SignalingSocket } from './socket-session';
 
-/** Registrations in flight, so a disconnect undoes only what was done. */
-const registrations = new WeakMap<SignalingSocket, Promise<boolean>>();
-
 /**
  * socket.io signaling: thin handlers that validate, then delegate to {@link CallService}
  * and {@link PresenceService}. Answers go through acks; nothing here touches the database
@@ -114,7 +111,7 @@ export class SignalingGateway
     this.timers.start(socket);
     const joined = socket.join([userRoom(user.id), sessionRoom(socket.data.sessionId)]);
     const registered = this.presence.connect(user, socket.id);
-    registrations.set(socket, registered);
+    socket.data.registered = registered;
     try {
       if (await registered) this.emitter.presenceChanged(user.id, true);
       await joined;
@@ -135,7 +132,7 @@ export class SignalingGateway
     this.rateLimits.release(user.id);
     this.timers.stop(socket.id);
     this.metrics.connectedSockets.dec();
-    const registered = await registrations.get(socket)?.then(
+    const registered = await socket.data.registered?.then(
       () => true,
       () => false,
     );

@@ -243,7 +243,8 @@ describe('ActiveCall', () => {
     it('callee before Accept: camera and connection ready, offer applied and answered locally, nothing sent, no media timer', async () => {
       const h = await ringingCallee();
       const pc = h.peers[0]!;
-      expect(pc.configuration.iceCandidatePoolSize).toBe(1);
+      // No candidate pool: Chromium's pooled session sometimes never gathered.
+      expect(pc.configuration.iceCandidatePoolSize).toBeUndefined();
       expect(pc.addedTracks).toEqual(h.tracks);
       expect(pc.remoteDescription).toEqual(offer);
       expect(pc.localDescription).toEqual({ type: 'answer', sdp: 'answer' });

@@ -1,7 +1,9 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
+  afterRenderEffect,
   computed,
   effect,
   inject,
@@ -18,6 +20,7 @@ import { formatBitrate, formatDuration } from '../shared/format';
 import { SignalingClient } from '../signaling/signaling-client';
 import { initialsOf, remoteMediaSentences } from './call-sentences';
 import { CallService } from './call.service';
+import { afterFirstPicture } from './first-picture';
 import { ChatPanelComponent } from './chat-panel.component';
 import { MediaDevicesService, SPEAKER_SELECTION_SUPPORTED } from './media-devices.service';
 import { describePair, describePath } from './stats';
@@ -47,6 +50,19 @@ export class CallComponent {
   private readonly remoteVideo = viewChild<ElementRef<HTMLVideoElement>>('remoteVideo');
   protected readonly showStats = signal(true);
   protected readonly state = this.calls.state;
+  /** A caller's screen opens while it rings: its devices are there from the start. */
+  protected readonly openedRinging = this.state().name === 'outgoing';
+  /** Back on the screen of a call that is already up (not its answer): all of it at once. */
+  private readonly openedLive =
+    this.state().name === 'connected' || this.state().name === 'reconnecting';
+  /**
+   * Chat, devices and the stats panel: rendered only once the other side's first picture
+   * is up (see {@link afterFirstPicture}), so that the answer (the callee's click, the
+   * caller's "accepted") renders just the header, the videos and the controls while the
+   * connection is being set up.
+   */
+  protected readonly settled = signal(this.openedLive);
+  private settling = false;
   protected readonly peerName = computed(() => {
     const s = this.state();
     return s.name === 'idle' ? '' : s.peer.displayName || s.peer.username;
@@ -102,7 +118,19 @@ export class CallComponent {
       const name = this.state().name;
       if (name === 'idle' || name === 'ended') void this.router.navigateByUrl('/contacts');
     });
-    void this.devices.refresh();
+    if (this.openedRinging || this.openedLive) void this.devices.refresh();
+    const destroyRef = inject(DestroyRef);
+    afterRenderEffect(() => {
+      const name = this.state().name;
+      const answered = name === 'connecting' || name === 'connected' || name === 'reconnecting';
+      if (!answered || this.settling || this.settled()) return;
+      this.settling = true;
+      const cancel = afterFirstPicture(this.remoteVideo()?.nativeElement, () => {
+        this.settled.set(true);
+        if (!this.openedRinging) void this.devices.refresh(); // not refreshed at creation
+      });
+      destroyRef.onDestroy(cancel);
+    });
   }
 
   /** The shell's remote-audio element follows this choice (see AppComponent). */

@@ -102,6 +102,12 @@ export class CallService extends CurrentCall {
     // held the answer back by a frame or more.
     const { hasOffer, answer } = await call.prepareAnswer();
     if (call.closed || this.machine.state !== state) return;
+    // Sent before the state change: that one turns the page into the call view.
+    const accepted = this.signaling.request('call:accept', {
+      callId: state.callId,
+      hasOffer,
+      ...(answer?.sdp === undefined ? {} : { answer: { type: 'answer', sdp: answer.sdp } }),
+    });
     this.machine.setState({
       name: 'connecting',
       callId: state.callId,
@@ -109,11 +115,7 @@ export class CallService extends CurrentCall {
       role: 'callee',
     });
     try {
-      await this.signaling.request('call:accept', {
-        callId: state.callId,
-        hasOffer,
-        ...(answer?.sdp === undefined ? {} : { answer: { type: 'answer', sdp: answer.sdp } }),
-      });
+      await accepted;
     } catch (error) {
       this.finish(call, 'failed', false, toCallgateError(error).message);
       return;

@@ -29,8 +29,19 @@ export class IncomingCallAlert {
     }
   }
 
+  /** The call was answered: quiet at once, the ring's audio is released a moment later. */
+  silence(): void {
+    this.tone.silence();
+    this.clear();
+  }
+
+  /** Stops everything now. */
   stop(): void {
     this.tone.stop();
+    this.clear();
+  }
+
+  private clear(): void {
     if (this.savedTitle !== null) document.title = this.savedTitle;
     this.savedTitle = null;
     this.notification?.close();

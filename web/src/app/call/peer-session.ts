@@ -21,12 +21,6 @@ export interface PeerSessionOptions {
   relayOnly: boolean;
   /** The callee is polite: it yields when both sides offer at once. */
   polite: boolean;
-  /**
-   * `iceCandidatePoolSize`: candidates (TURN allocations included) gathered before the
-   * local description exists. The ringing callee uses 1, so its relay candidates are ready
-   * when the person answers.
-   */
-  candidatePoolSize?: number;
   localStream: MediaStream | null;
   send: (message: NegotiationMessage) => void;
   /** Fetches fresh TURN credentials; called before every ICE restart. */
@@ -59,7 +53,6 @@ export class PeerSession {
       iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
       bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require',
-      ...(options.candidatePoolSize ? { iceCandidatePoolSize: options.candidatePoolSize } : {}),
     };
     this.pc = (options.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))(configuration);
     this.negotiator = new PerfectNegotiator(this.pc, options.polite, options.send);

@@ -60,7 +60,7 @@ export class HeldSignals {
 
 /**
  * How long the answer waits, at most, for this side's candidates to be in it. They are
- * gathered while it rings (candidate pool, then the answer made while ringing), so they
+ * gathered while it rings (from the answer made while ringing), so they
  * are usually there long before; carried in the answer, they reach the caller with
  * `call:accept` instead of a trip later, which lets a relay-only caller open its TURN
  * permission for them straight away.
