@@ -8,7 +8,7 @@ import { REFRESH_COOKIE_NAME } from '@callgate/protocol';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import type { AppConfig } from './config/app-config';
-import { PinoLoggerService } from './logging/pino-logger.service';
+import { PinoLoggerService, SHUTDOWN_HOOKS } from './logging/pino-logger.service';
 import { requestLogger } from './logging/request-logger';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -48,7 +48,7 @@ export function configureGateway(
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalFilters(new HttpExceptionFilter(app.get(MetricsService)));
   app.useWebSocketAdapter(new LeanIoAdapter(app, cluster ?? undefined));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], SHUTDOWN_HOOKS);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -88,3 +88,46 @@ describe('isAbsentReply', () => {
     expect(isAbsentReply(reply)).toBe(absent);
   });
 });
+
+describe('LiveStateCache hits', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('returns a cached string as it is, without copying it', async () => {
+    const c = cache();
+    await read(c, ['GET', 'cg:call:1'], ['cg:call:1'], '{"id":"1"}').result;
+    const clone = jest.spyOn(globalThis, 'structuredClone');
+    const hit = read(c, ['GET', 'cg:call:1'], ['cg:call:1'], 'not asked');
+    expect(await hit.result).toBe('{"id":"1"}');
+    expect(hit.sent()).toBe(0);
+    expect(clone).not.toHaveBeenCalled();
+    expect(c.stats().hitCount).toBe(1);
+  });
+
+  it('returns a cached number as it is', async () => {
+    const c = cache();
+    await read(c, ['HLEN', 'cg:sockets:u1'], ['cg:sockets:u1'], 2).result;
+    const hit = read(c, ['HLEN', 'cg:sockets:u1'], ['cg:sockets:u1'], 'not asked');
+    expect(await hit.result).toBe(2);
+    expect(hit.sent()).toBe(0);
+  });
+
+  it('still hands out a copy of an object reply, so a caller changing it cannot change the cache', async () => {
+    const c = cache();
+    await read(c, ['HVALS', 'cg:sockets:u1'], ['cg:sockets:u1'], ['a', 'b']).result;
+    const first = (await read(c, ['HVALS', 'cg:sockets:u1'], ['cg:sockets:u1'], [])
+      .result) as string[];
+    first.push('changed by a caller');
+    const again = read(c, ['HVALS', 'cg:sockets:u1'], ['cg:sockets:u1'], []);
+    expect(await again.result).toEqual(['a', 'b']);
+    expect(again.sent()).toBe(0);
+  });
+
+  it('does not answer from an entry Redis invalidated', async () => {
+    const c = cache();
+    await read(c, ['GET', 'cg:call:1'], ['cg:call:1'], 'old').result;
+    c.invalidate('cg:call:1');
+    const after = read(c, ['GET', 'cg:call:1'], ['cg:call:1'], 'new');
+    expect(await after.result).toBe('new');
+    expect(after.sent()).toBe(1);
+  });
+});

@@ -7,6 +7,7 @@ import {
   SocketClosedUnexpectedlyError,
   TimeoutError,
 } from 'redis';
+import { CommandDeadlines } from './command-deadlines';
 import { LiveStateCache } from './live-state-cache';
 
 /**
@@ -128,9 +129,8 @@ export function isRedisUnavailable(error: unknown): boolean {
  * later; every transition is safe to lose its caller (deadlines end what it left behind).
  */
 export function withinCommandTimeout<T>(reply: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), COMMAND_TIMEOUT_MS);
-  });
-  return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
+  return commandDeadlines.within(reply, () => new TimeoutError());
 }
+
+/** Every state command's deadline, on one timer (see {@link CommandDeadlines}). */
+const commandDeadlines = new CommandDeadlines(COMMAND_TIMEOUT_MS);
