@@ -58,34 +58,3 @@ export function refusal(error: Error & { data?: unknown }): string {
   if (typeof data?.message !== 'string') return error.message;
   return `refused with ${error.message} (${String(data.code)}: ${data.message})`;
 }
-
-/**
- * Connects every user with at most `concurrency` handshakes in flight; user i goes to
- * `baseUrls[i % baseUrls.length]` (the replicas of one gateway).
- */
-export async function connectAll(
-  baseUrls: readonly string[],
-  users: readonly BenchUser[],
-  addresses: readonly string[],
-  concurrency = 64,
-): Promise<SignalingClient[]> {
-  const sockets: SignalingClient[] = new Array<SignalingClient>(users.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < users.length) {
-      const index = next++;
-      sockets[index] = await connectClient(
-        baseUrls[index % baseUrls.length]!,
-        users[index]!,
-        addresses[index % addresses.length]!,
-      );
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } catch (error) {
-    for (const socket of sockets) socket?.close();
-    throw error;
-  }
-  return sockets;
-}

@@ -7,12 +7,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PRESENCE_SUBSCRIBE_MAX_IDS, type Ack, type SignalRelayed } from '@callgate/protocol';
-import { connectAll, type BenchUser } from '../lib/clients.ts';
+import { connectClient, type BenchUser } from '../lib/clients.ts';
+import { connectAll } from '../lib/connect-all.ts';
 import { summarize } from '../lib/stats.ts';
 import type { LoadgenCommand, LoadgenReply, StepResult } from './loadgen-protocol.ts';
 import { iceCandidate, sessionDescription } from './payloads.ts';
 import { socketIoLoadSocket, type LoadSocket } from './load-socket.ts';
-import { connectAllWire } from './wire-client.ts';
+import { WireClient } from './wire-client.ts';
 
 const MESSAGE_TIMEOUT_MS = 5_000;
 const WATCH_CONCURRENCY = 32;
@@ -274,8 +275,10 @@ process.on('message', (command: LoadgenCommand) => {
         const t0 = performance.now();
         const sockets =
           command.client === 'wire'
-            ? await connectAllWire(command.urls, command.users, command.addresses)
-            : (await connectAll(command.urls, command.users, command.addresses)).map(
+            ? await connectAll(command.urls, command.users, command.addresses, (url, user, from) =>
+                WireClient.connect(url, user, from),
+              )
+            : (await connectAll(command.urls, command.users, command.addresses, connectClient)).map(
                 socketIoLoadSocket,
               );
         const added = sockets.map((socket, i) => ({

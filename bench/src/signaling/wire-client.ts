@@ -138,34 +138,3 @@ export class WireClient implements LoadSocket {
     this.ws.close();
   }
 }
-
-/**
- * Connects every user with at most `concurrency` handshakes in flight; user i goes to
- * `baseUrls[i % baseUrls.length]` from `addresses[i % addresses.length]` (as connectAll).
- */
-export async function connectAllWire(
-  baseUrls: readonly string[],
-  users: readonly BenchUser[],
-  addresses: readonly string[],
-  concurrency = 64,
-): Promise<WireClient[]> {
-  const clients = new Array<WireClient>(users.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < users.length) {
-      const index = next++;
-      clients[index] = await WireClient.connect(
-        baseUrls[index % baseUrls.length]!,
-        users[index]!,
-        addresses[index % addresses.length]!,
-      );
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } catch (error) {
-    for (const client of clients) client?.close();
-    throw error;
-  }
-  return clients;
-}
