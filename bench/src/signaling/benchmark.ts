@@ -4,6 +4,7 @@ import { startBaselineRelay } from '../lib/servers.ts';
 import { lineChartSvg } from '../lib/svg.ts';
 import { startGatewayServer } from '../lib/gateway.ts';
 import { callsPerCoreSecond } from './step-merge.ts';
+import { signalingVerdict, triedNote } from './verdict.ts';
 import {
   CANDIDATES_PER_CALL,
   limitedBy,
@@ -143,7 +144,12 @@ async function diagnose(context: BenchmarkContext, steps: readonly string[]) {
     rows: [],
     details: [...ramps.map(stepsTable), ...ramps.map((r) => r.profile ?? '')].filter(Boolean),
     charts: [],
-    notes: ramps.map(limitedBy),
+    notes: [
+      ...ramps.map(limitedBy),
+      ...(ramps[0]?.server === 'baseline relay'
+        ? ramps.slice(1).flatMap((g) => signalingVerdict(g, ramps[0]!))
+        : []),
+    ],
   };
 }
 
@@ -210,6 +216,8 @@ export const signalingBenchmark: Benchmark = {
             .join(', ')}`
         : '';
     const notes = [
+      ...gateways.flatMap((g) => signalingVerdict(g, base)),
+      triedNote(),
       `What limits each server (V8 CPU profile over the inspector, tables above): ${[...gateways, base].map(limits).join('; ')}. A server busy well below 100 % of its core whose p99 still crosses ${P99_LIMIT_MS} ms is limited by scheduling noise on the machine, not by its own CPU.`,
       `What finally limits each ramp: ${[base, ...gateways].map(limitedBy).join('; ')}.`,
       `Generator: ${base.generators} load generator process(es), one per core the server side does not use (\`BENCH_GENERATOR_CPUS\`, \`BENCH_GENERATORS\` override); the busiest one's CPU per step is in the tables. On this 2-core machine that is one process on core 1: a step where it is near 100 % measures the generator, not the server, and no second free core exists to add one.`,

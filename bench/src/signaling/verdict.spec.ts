@@ -1,0 +1,114 @@
+import { passed, type MeasuredStep, type Ramp } from './ramp.ts';
+import { signalingVerdict, triedNote } from './verdict.ts';
+
+function step(rate: number, over: Partial<MeasuredStep> = {}): MeasuredStep {
+  return {
+    rate,
+    seconds: 6,
+    attempted: rate * 6,
+    completed: rate * 6,
+    backlogged: 0,
+    errors: {},
+    latency: { count: rate * 90, p50: 1, p90: 2, p99: 5, max: 9 },
+    achievedRate: rate,
+    generatorCpu: 0.3,
+    serverCpu: 0.3,
+    serverMicrosPerMessage: 50,
+    redisCpu: 0,
+    redisMicrosPerMessage: 0,
+    serverCoreBusy: 0.4,
+    ...over,
+  };
+}
+
+const slow = { latency: { count: 900, p50: 50, p90: 90, p99: 150, max: 300 } };
+
+function rampOf(server: string, steps: MeasuredStep[], comparison: MeasuredStep): Ramp {
+  return {
+    server,
+    steps,
+    sustained: Math.max(0, ...steps.filter(passed).map((s) => s.rate)),
+    comparison,
+    generators: 1,
+    profile: null,
+    profileSummary: {
+      busy: 0.8,
+      top: [],
+      byArea: [
+        { area: 'node core / native', share: 0.43 },
+        { area: 'socket.io-parser', share: 0.09 },
+      ],
+    },
+    profileRate: steps.at(-1)!.rate,
+    incidents: [],
+  };
+}
+
+/** A relay that fails at 1500/s with its generator's core full, 60 µs per message. */
+const relay = rampOf(
+  'baseline relay',
+  [step(1000), step(1250), step(1500, { ...slow, generatorCpu: 0.96, serverCpu: 0.9 })],
+  step(625, {
+    serverMicrosPerMessage: 60,
+    latency: { count: 1, p50: 0.3, p90: 1, p99: 10, max: 20 },
+  }),
+);
+
+describe('signalingVerdict', () => {
+  it('calls a missed rate missed, with the CPU cost that caps it and the generator-bound relay', () => {
+    const gw = rampOf(
+      'gateway',
+      [step(500), step(650), step(800, { ...slow, serverCpu: 0.75, redisCpu: 0.1 })],
+      step(625, {
+        serverCpu: 0.6,
+        redisCpu: 0.08,
+        serverCoreBusy: 0.9,
+        serverMicrosPerMessage: 75,
+        redisMicrosPerMessage: 10,
+        latency: { count: 1, p50: 20, p90: 60, p99: 120, max: 200 },
+      }),
+    );
+    const [rate, p99] = signalingVerdict(gw, relay);
+    expect(rate).toContain('650 against 1250 calls/s = 0.52×, **missed**');
+    expect(rate).toContain(
+      "85.0 µs per message (gateway 75.0 + Redis 10.0) against the relay's 60.0",
+    );
+    // 1e6 / (85 × 15) = 784; 1e6 / (60 × 15) = 1111; 784 / 1111 = 0.71
+    expect(rate).toContain('would carry 784 against 1111 calls/s (0.71×)');
+    expect(rate).toContain('the CPU cost alone would allow 0.70×');
+    expect(rate).toContain('gateway first failed at 800 calls/s');
+    expect(rate).toContain('limited by the load generator (96 % of its core)');
+    expect(rate).toContain('the true ratio is lower than the one shown');
+    expect(p99).toContain('120.0 against 10.0 ms = 12.00×, **missed**');
+    expect(p99).toContain('node core / native 43 %, socket.io-parser 9 %');
+  });
+
+  it('says when the CPU cost alone keeps the gateway below the target', () => {
+    const gw = rampOf(
+      'gateway',
+      [step(500), step(650, slow)],
+      step(625, { serverMicrosPerMessage: 100, redisMicrosPerMessage: 10 }),
+    );
+    expect(signalingVerdict(gw, relay)[0]).toContain('the CPU cost alone keeps it below 0.70×');
+  });
+
+  it('calls met targets met', () => {
+    const gw = rampOf(
+      'gateway',
+      [step(1000), step(1250, slow)],
+      step(625, { latency: { count: 1, p50: 0.5, p90: 2, p99: 14, max: 30 } }),
+    );
+    const [rate, p99] = signalingVerdict(gw, relay);
+    expect(rate).toContain('1000 against 1250 calls/s = 0.80×, **met**');
+    expect(p99).toContain('= 1.40×, **met**');
+  });
+});
+
+describe('triedNote', () => {
+  it('lists what earlier sessions and this one tried', () => {
+    const note = triedNote();
+    expect(note).toMatch(/^Tried on the gateway's signaling path/);
+    expect(note).toContain('compiled from the protocol contract');
+    expect(note).toContain('this session:');
+  });
+});
