@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isObservable, of, throwError } from 'rxjs';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DirectHandlers } from './direct-handlers';
 import { LeanIoAdapter } from './lean-io.adapter';
 import { TurnBatchedWebSocketServer } from './turn-batched-websocket';
 
@@ -17,11 +19,13 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-function bind(handlers: Partial<BindArgs[1][number]>[]): {
+function bind(
+  handlers: Partial<BindArgs[1][number]>[],
+  adapter = new LeanIoAdapter(),
+): {
   socket: FakeSocket;
   errors: unknown[];
 } {
-  const adapter = new LeanIoAdapter();
   const errors: unknown[] = [];
   Object.defineProperty(adapter, 'logger', { value: { error: (e: unknown) => errors.push(e) } });
   const socket = new FakeSocket();
@@ -49,7 +53,7 @@ function bind(handlers: Partial<BindArgs[1][number]>[]): {
 
 /** Like socket.io: catch-all listeners first, then the event's own listeners. */
 function fireEvent(socket: FakeSocket, event: string, ...args: unknown[]): void {
-  for (const listener of socket.anyListeners) listener(event, ...args);
+  for (const listener of socket.anyListeners) listener.call(socket, event, ...args);
   EventEmitter.prototype.emit.call(socket, event, ...args);
 }
 
@@ -146,5 +150,30 @@ describe('LeanIoAdapter', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('gives every socket the same listener functions, and a direct handler its own socket', () => {
+    const direct = new DirectHandlers();
+    const served: unknown[] = [];
+    direct.register('signal', (socket, payload) => served.push([socket, payload]));
+    const app = { get: () => direct } as unknown as INestApplicationContext;
+    const adapter = new LeanIoAdapter(app);
+    const handlers = [{ message: 'signal' }, { message: 'ping' }];
+    const one = bind(handlers, adapter).socket;
+    const two = bind(handlers, adapter).socket;
+    expect(one.listeners('signal')[0]).toBe(two.listeners('signal')[0]);
+    expect(one.anyListeners[0]).toBe(two.anyListeners[0]);
+    // Nest's own handlers stay per socket (their callbacks are bound to it).
+    expect(one.listeners('ping')[0]).not.toBe(two.listeners('ping')[0]);
+
+    fireEvent(one, 'signal', { n: 1 });
+    fireEvent(two, 'signal', { n: 2 });
+    expect(served).toEqual([
+      [one, { n: 1 }],
+      [two, { n: 2 }],
+    ]);
+    const ack = jest.fn();
+    fireEvent(two, 'call:teleport', {}, ack);
+    expect(ack).toHaveBeenCalledWith(expect.objectContaining({ ok: false }));
   });
 });

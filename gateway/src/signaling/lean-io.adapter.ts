@@ -12,6 +12,9 @@ import { TurnBatchedWebSocketServer } from './turn-batched-websocket';
 type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
 type NestIoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
 
+/** A socket.io listener; socket.io calls it with `this` = the socket. */
+type SocketListener = (this: NestIoSocket, ...args: unknown[]) => void;
+
 /** What a handler's result (or a filter's) may carry back: an ack payload or an event. */
 interface HandlerResponse {
   event?: string;
@@ -71,18 +74,40 @@ export class LeanIoAdapter extends IoAdapter {
     await this.cluster?.close();
   }
 
-  override bindMessageHandlers(
-    socket: NestIoSocket,
-    handlers: MessageMappingProperties[],
-    // Nest's own signature: handlers return any value, wrapped into an Observable.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    transform: (data: any) => Observable<any>,
-  ): void {
-    const known = new Set(handlers.map((h) => h.message as string));
-    // An event nobody handles would otherwise leave the sender's ack waiting forever.
-    socket.onAny((event: string, ...args: unknown[]) => {
+  /** Shared listeners of direct events, by event name ({@link directListener}). */
+  private readonly directListeners = new Map<string, SocketListener>();
+  /** Shared catch-all listeners, by the handled events' names. */
+  private readonly unknownEventListeners = new Map<string, SocketListener>();
+
+  /** The listener of `event` when it has a direct handler: one for every socket. */
+  private directListener(event: string, direct: DirectHandlers | null): SocketListener | undefined {
+    const known = this.directListeners.get(event);
+    if (known !== undefined) return known;
+    const handler = direct?.get(event);
+    if (handler === undefined) return undefined;
+    const mapPayload = (args: unknown[]) =>
+      this.mapPayload(args.length === 1 ? args[0] : args) as { data: unknown; ack: unknown };
+    const listener: SocketListener = function (this: NestIoSocket, ...args: unknown[]) {
+      const { data, ack } = mapPayload(args);
+      handler(this as unknown as SignalingSocket, data, ack);
+    };
+    this.directListeners.set(event, listener);
+    return listener;
+  }
+
+  /**
+   * Answers an event nobody handles, which would otherwise leave the sender's ack waiting
+   * forever. Every socket of the gateway has the same handlers, so one listener serves all.
+   */
+  private unknownEventListener(handlers: MessageMappingProperties[]): SocketListener {
+    const names = handlers.map((h) => h.message as string);
+    const key = names.join('\n');
+    const cached = this.unknownEventListeners.get(key);
+    if (cached !== undefined) return cached;
+    const known = new Set(names);
+    const listener: SocketListener = (event: unknown, ...args: unknown[]) => {
       const ack = args.at(-1);
-      if (known.has(event) || typeof ack !== 'function') return;
+      if (typeof event !== 'string' || known.has(event) || typeof ack !== 'function') return;
       const reply: AckError = {
         ok: false,
         error: {
@@ -91,18 +116,26 @@ export class LeanIoAdapter extends IoAdapter {
         },
       };
       (ack as (reply: AckError) => void)(reply);
-    });
+    };
+    this.unknownEventListeners.set(key, listener);
+    return listener;
+  }
+
+  override bindMessageHandlers(
+    socket: NestIoSocket,
+    handlers: MessageMappingProperties[],
+    // Nest's own signature: handlers return any value, wrapped into an Observable.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    transform: (data: any) => Observable<any>,
+  ): void {
+    // One catch-all listener and one listener per direct event for every socket (socket.io
+    // calls them with `this` = the socket): no closures or sets per connection.
+    socket.onAny(this.unknownEventListener(handlers));
     const direct = this.directHandlers();
     for (const { message, callback, isAckHandledManually } of handlers) {
-      const handler = direct?.get(message as string);
-      if (handler !== undefined) {
-        socket.on(message as string, (...args: unknown[]) => {
-          const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args) as {
-            data: unknown;
-            ack: unknown;
-          };
-          handler(socket as unknown as SignalingSocket, data, ack);
-        });
+      const listener = this.directListener(message as string, direct);
+      if (listener !== undefined) {
+        socket.on(message as string, listener);
         continue;
       }
       socket.on(message as string, (...args: unknown[]) => {
