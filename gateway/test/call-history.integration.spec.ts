@@ -1,33 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { CallHistory } from '@callgate/protocol';
 import { CallHistoryService, type FinishedCall } from '../src/calls/call-history.service';
-import {
-  registerUser,
-  type RunningGateway,
-  startGateway,
-  startPostgres,
-  type TestUser,
-} from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { registerUser, type RunningGateway, type TestUser } from './support/gateway-harness';
+import { integrationSuite } from './support/integration-suite';
 
 /**
  * Call history's group commit on a real PostgreSQL: calls that end while an INSERT is in
  * flight go into one multi-row INSERT, and a row PostgreSQL refuses costs only its own
  * record.
  */
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  gateway = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([postgres?.stop(), redis?.stop()]);
+  gateway = await suite.gateway();
 });
 
 async function recent(user: TestUser): Promise<CallHistory['calls']> {
