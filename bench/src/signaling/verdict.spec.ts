@@ -100,7 +100,21 @@ describe('signalingVerdict', () => {
     );
     const [rate, p99] = signalingVerdict(gw, relay);
     expect(rate).toContain('1000 against 1250 calls/s = 0.80×, **met**');
+    expect(rate).toContain('the CPU cost alone allows 0.70× too');
     expect(p99).toContain('= 1.40×, **met**');
+  });
+});
+
+describe('signalingVerdict when the rate is met but the cost per message is not', () => {
+  it('says the rate ratio owes to where the ramps stopped', () => {
+    const gw = rampOf(
+      'gateway',
+      [step(1000), step(1250, slow)],
+      step(625, { serverMicrosPerMessage: 100, redisMicrosPerMessage: 10 }),
+    );
+    expect(signalingVerdict(gw, relay)[0]).toContain(
+      'the rate ratio met here owes to where this ramp and the relay’s stopped',
+    );
   });
 });
 
@@ -110,5 +124,6 @@ describe('triedNote', () => {
     expect(note).toMatch(/^Tried on the gateway's signaling path/);
     expect(note).toContain('compiled from the protocol contract');
     expect(note).toContain('this session:');
+    expect(note).toContain('group commit');
   });
 });
