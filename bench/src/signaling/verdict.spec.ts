@@ -118,6 +118,22 @@ describe('signalingVerdict when the rate is met but the cost per message is not'
   });
 });
 
+describe('signalingVerdict with a disturbed relay', () => {
+  it('flags a relay ramp whose core was busy with other work, and does not for a clean one', () => {
+    const gw = rampOf('gateway', [step(500), step(650, slow)], step(200));
+    const noisy = rampOf(
+      'baseline relay',
+      [step(400), step(500, { ...slow, serverCpu: 0.33, serverCoreBusy: 0.84 })],
+      step(200, { serverCpu: 0.18, serverCoreBusy: 0.98 }),
+    );
+    const [rate] = signalingVerdict(gw, noisy);
+    expect(rate).toContain(
+      "**The relay's ramp was disturbed**: at 500 calls/s its core was 84 % busy while the relay itself used 33 %; at 200 calls/s its core was 98 % busy while the relay itself used 18 %",
+    );
+    expect(signalingVerdict(gw, relay)[0]).not.toContain('disturbed');
+  });
+});
+
 describe('triedNote', () => {
   it('lists what earlier sessions and this one tried', () => {
     const note = triedNote();

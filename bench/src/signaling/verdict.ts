@@ -1,5 +1,12 @@
 import { callsPerCoreSecond } from './step-merge.ts';
-import { limitedBy, MESSAGES_PER_CALL, P99_LIMIT_MS, passed, type Ramp } from './ramp.ts';
+import {
+  limitedBy,
+  MESSAGES_PER_CALL,
+  P99_LIMIT_MS,
+  passed,
+  type MeasuredStep,
+  type Ramp,
+} from './ramp.ts';
 
 /** Issue 13's signaling targets, as ratios to the bare relay. */
 export const SUSTAINED_TARGET = 0.7;
@@ -32,6 +39,16 @@ function microsPerMessage(r: Ramp): { server: number; redis: number } | null {
   return c === null ? null : { server: c.serverMicrosPerMessage, redis: c.redisMicrosPerMessage };
 }
 
+/**
+ * A step whose server core was mostly busy with something else than the server side
+ * (another process, or kernel work it did not cause): its rate and latency say more about
+ * the machine than about the server.
+ */
+export function disturbedStep(st: MeasuredStep): boolean {
+  const own = st.serverCpu + st.redisCpu;
+  return st.serverCoreBusy !== undefined && st.serverCoreBusy - own > 0.3;
+}
+
 /** The top areas of a ramp's profile, as "area n %". */
 function areas(r: Ramp, count: number): string {
   if (r.profileSummary === null) return 'no profile';
@@ -57,6 +74,9 @@ export function signalingVerdict(gw: Ramp, base: Ramp): string[] {
     gwCost !== null && baseCost !== null ? ratio(capacity(gwCost), capacity(baseCost)) : null;
   const baseFailed = base.steps.find((s) => s.rate > base.sustained && !passed(s));
   const baseGeneratorBound = baseFailed !== undefined && baseFailed.generatorCpu >= 0.9;
+  const disturbed = [baseFailed, base.comparison].filter(
+    (st): st is NonNullable<typeof st> => st !== undefined && st !== null && disturbedStep(st),
+  );
 
   const met = sustained >= SUSTAINED_TARGET;
   const cost =
@@ -74,7 +94,18 @@ export function signalingVerdict(gw: Ramp, base: Ramp): string[] {
       baseGeneratorBound
         ? ' — its rate is what one generator core can offer, so the true ratio is lower than the one shown, and the CPU-cost ratio is the figure no generator caps'
         : ''
-    }.`,
+    }.${
+      disturbed.length > 0
+        ? ` **The relay's ramp was disturbed**: ${disturbed
+            .map(
+              (st) =>
+                `at ${st.rate} calls/s its core was ${pct(st.serverCoreBusy ?? 0)} busy while the relay itself used ${pct(st.serverCpu)}`,
+            )
+            .join(
+              '; ',
+            )} — other work on the server core, so both ratios compare against a baseline below its capacity; only the CPU-cost ratio above holds, and the run should be repeated on a quieter machine.`
+        : ''
+    }`,
   );
 
   const gwP99 = gw.comparison?.latency.p99;
