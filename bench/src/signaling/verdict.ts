@@ -103,7 +103,7 @@ export function signalingVerdict(gw: Ramp, base: Ramp): string[] {
             )
             .join(
               '; ',
-            )} — other work on the server core, so both ratios compare against a baseline below its capacity; only the CPU-cost ratio above holds, and the run should be repeated on a quieter machine.`
+            )} — other work on the server core, so these ratios compare against a baseline below its capacity; the CPU-cost ratio is the figure least affected (though a starved server batches more per write, which lowers its µs per message), and the run should be repeated on a quieter machine.`
         : ''
     }`,
   );
@@ -115,7 +115,11 @@ export function signalingVerdict(gw: Ramp, base: Ramp): string[] {
     const c = gw.comparison;
     const b = base.comparison!;
     notes.push(
-      `Target "p99 ≤ ${times(P99_TARGET)} the relay's at half its saturation" (${gw.server}, ${c.rate} calls/s): ${gwP99.toFixed(1)} against ${baseP99.toFixed(1)} ms = ${times(r)}, **${r <= P99_TARGET ? 'met' : 'missed'}**. At that rate the gateway side used ${pct(c.serverCpu + c.redisCpu)} of a core (gateway ${pct(c.serverCpu)}, Redis ${pct(c.redisCpu)}; server core busy ${pct(c.serverCoreBusy ?? 0)}) where the relay used ${pct(b.serverCpu)} (core busy ${pct(b.serverCoreBusy ?? 0)}) at ${b.rate} calls/s: the tail is queueing behind a busier core, so it follows the CPU cost above. Profile of ${gw.server} at ${gw.profileRate} calls/s: ${areas(gw, 6)}; of the relay at ${base.profileRate} calls/s: ${areas(base, 4)}.`,
+      `Target "p99 ≤ ${times(P99_TARGET)} the relay's at half its saturation" (${gw.server}, ${c.rate} calls/s): ${gwP99.toFixed(1)} against ${baseP99.toFixed(1)} ms = ${times(r)}, **${r <= P99_TARGET ? 'met' : 'missed'}**. At that rate the gateway side used ${pct(c.serverCpu + c.redisCpu)} of a core (gateway ${pct(c.serverCpu)}, Redis ${pct(c.redisCpu)}; server core busy ${pct(c.serverCoreBusy ?? 0)}) where the relay used ${pct(b.serverCpu)} (core busy ${pct(b.serverCoreBusy ?? 0)}) at ${b.rate} calls/s: the tail is queueing behind a busier core, so it follows the CPU cost above.${
+        disturbedStep(b)
+          ? ` The relay's comparison step was disturbed (core ${pct(b.serverCoreBusy ?? 0)} busy, relay ${pct(b.serverCpu)}), so its p99 and this ratio say more about the machine than about either server.`
+          : ''
+      } Profile of ${gw.server} at ${gw.profileRate} calls/s: ${areas(gw, 6)}; of the relay at ${base.profileRate} calls/s: ${areas(base, 4)}.`,
     );
   }
   return notes;
