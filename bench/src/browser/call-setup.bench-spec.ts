@@ -32,6 +32,7 @@ import {
   probeSetup,
   type SetupTiming,
 } from './in-page.ts';
+import { readTrace, timeline, tracePeers, tracing } from './peer-trace.ts';
 
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 20);
 const VARIANT_CALLS = Math.max(3, Math.ceil(CALLS / 2));
@@ -46,6 +47,11 @@ export interface MeasuredCall {
   frameMs: number | null;
   callerIceMs: number | null;
   callerFrameMs: number | null;
+  /** The caller's first encoded video frame; its first video packet at the callee (and back). */
+  callerEncodedMs?: number | null;
+  packetMs?: number | null;
+  encodedMs?: number | null;
+  callerPacketMs?: number | null;
   /** Callee's answer set; the caller applied it; each side's connectionState connected. */
   answerMs: number | null;
   callerAnswerMs: number | null;
@@ -108,6 +114,10 @@ function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming):
     frameMs: since(callee.firstFrameAt),
     callerIceMs: since(caller.iceConnectedAt),
     callerFrameMs: since(caller.firstFrameAt),
+    callerEncodedMs: since(caller.firstEncodedAt),
+    packetMs: since(callee.firstPacketAt),
+    encodedMs: since(callee.firstEncodedAt),
+    callerPacketMs: since(caller.firstPacketAt),
     answerMs: since(callee.localAnswerAt),
     callerAnswerMs: since(caller.remoteDescriptionAt),
     connectedMs: since(callee.connectedAt),
@@ -205,6 +215,7 @@ async function openBaselineSide(
   name: string,
 ): Promise<BaselineSide> {
   const context = await stack.browsers[service].browser.newContext();
+  if (tracing) await tracePeers(context);
   const page = await context.newPage();
   // Any page of the origin will do (a secure context for getUserMedia); the app's own
   // scripts stay on the sign-in screen and create no peer connection.
@@ -284,11 +295,28 @@ describe('call set-up benchmark', () => {
 
   let currentConfiguration: RTCConfiguration = {};
 
+  /** BENCH_TRACE_PEERS=1: both pages' traced events of one call, on the test's output. */
+  async function printTrace(
+    title: string,
+    call: MeasuredCall,
+    caller: Page,
+    callee: Page,
+  ): Promise<void> {
+    const since = (call.acceptedAt ?? Date.now()) - 15_000;
+    const sides = {
+      caller: await readTrace(caller, since),
+      callee: await readTrace(callee, since),
+    };
+    const tasks = (call.calleeLongTasks ?? []).map(([at, ms]) => `${at}+${ms}`).join(', ');
+    console.log(`${timeline(title, call.acceptedAt ?? 0, sides)}\n  callee long tasks: ${tasks}`);
+  }
+
   /** The two people of the stack calls, signed up through the UI on first use. */
   async function people(): Promise<void> {
     if (alice && bob) return;
-    alice = await Person.open(stack.browsers['browser-a'], `balice-${suffix}`);
-    bob = await Person.open(stack.browsers['browser-b'], `bbob-${suffix}`);
+    const instrument = tracing ? tracePeers : undefined;
+    alice = await Person.open(stack.browsers['browser-a'], `balice-${suffix}`, '', instrument);
+    bob = await Person.open(stack.browsers['browser-b'], `bbob-${suffix}`, '', instrument);
     await alice.signUp();
     await bob.signUp();
   }
@@ -333,7 +361,9 @@ describe('call set-up benchmark', () => {
         );
         await profiler.detach();
       }
-      variant.calls.push(measured(acceptedAt, callee, caller));
+      const call = measured(acceptedAt, callee, caller);
+      variant.calls.push(call);
+      if (tracing) await printTrace(`${variant.name} call ${i + 1}`, call, alice.page, bob.page);
       await hangUp(alice, bob);
     }
     await alice.setRelayOnly(false);
@@ -484,8 +514,10 @@ describe('call set-up benchmark', () => {
       }
       await a.page.evaluate(baselineStart, { configuration: currentConfiguration, offer: true });
       const [callee, caller] = await probes;
-      variant.calls.push(measured(t0, callee, caller));
+      const call = measured(t0, callee, caller);
+      variant.calls.push(call);
       await Promise.all([a.chain, b.chain]).catch(() => undefined);
+      if (tracing) await printTrace(`${variant.name} call ${i + 1}`, call, a.page, b.page);
     }
     await Promise.all([a.page.evaluate(baselineClose), b.page.evaluate(baselineClose)]);
   }
