@@ -7,7 +7,7 @@ import { row, type Benchmark, type Row } from '../lib/result.ts';
 import { atMostPlus, atMostTimes } from '../lib/targets.ts';
 import { summarize } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
-import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
+import type { RingingCost, Variant } from './call-timing.ts';
 import {
   limitNote,
   longestTaskBeforeFrame,

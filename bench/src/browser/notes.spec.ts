@@ -1,4 +1,4 @@
-import type { MeasuredCall, Variant } from './call-setup.bench-spec.ts';
+import type { MeasuredCall, Variant } from './call-timing.ts';
 import { limitNote, span, stat } from './notes.ts';
 
 /** A call with only the stages the notes read; everything else unmeasured. */
@@ -67,7 +67,7 @@ describe('call set-up notes', () => {
     );
     expect(note).toContain('takes 120 ms vs 120 ms (1.00×)');
     expect(note).toContain(
-      "stack 50 ms to the caller's first encoded frame, 20 ms to its first packet seen at the callee, 50 ms to the whole key frame decoded there",
+      'stack: its first encoded frame +50 ms, the first video packet at the callee +70 ms, the decoded frame +120 ms',
     );
     // 0.6 × 300 = 180: 80 ms left for the media start after DTLS at 100, or DTLS by 60.
     expect(note).toContain('is 180 ms');

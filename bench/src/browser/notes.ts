@@ -3,7 +3,7 @@
  * limits it — from the run's own figures — what was tried, and what a held ring costs.
  */
 import { summarize, type Summary } from '../lib/stats.ts';
-import type { MeasuredCall, RingingCost, Variant } from './call-setup.bench-spec.ts';
+import type { MeasuredCall, RingingCost, Variant } from './call-timing.ts';
 
 export type Stage = Exclude<
   keyof MeasuredCall,
@@ -74,6 +74,13 @@ export function stageNote(
 }
 
 /**
+ * What the media start is made of, from libwebrtc's own log of the stack's calls (not this
+ * run: \`BROWSER_EXTRA_FLAGS="--enable-logging=stderr --vmodule=video_stream_encoder=1,…"\`).
+ */
+const MEDIA_START =
+  "libwebrtc's log of it (session 6, 5 stack calls at load 9): the caller's encoder is unsuspended 8–32 ms after its DTLS (the congestion controller's first estimate), its first frame is posted 25–40 ms later (the next frame of the 20-fps fake camera), the 640×360 key frame took ~19 ms to encode at QP 95–106, and ~80 ms more passed until the callee's page saw it decoded (pacing, transport, decode and that page's own poll); DTLS itself took 3–10 ms once ICE was writable, and ICE checks between the two containers took 30–90 ms of round trips on the starved CPU.";
+
+/**
  * What limits the headline figure, in this run's numbers: when DTLS is up at the caller
  * (the side whose camera the callee's first frame shows), and how the rest up to that
  * frame splits into the caller's encoder start, the first packet reaching the callee and
@@ -92,15 +99,16 @@ export function limitNote(
     span(stack, 'callerConnectedMs', 'frameMs'),
     span(base, 'callerConnectedMs', 'frameMs'),
   ];
+  // Each step from the caller's DTLS, per call: no step depends on the other page's poll.
   const parts = (v: Variant) =>
-    `${ms(span(v, 'callerConnectedMs', 'callerEncodedMs'))} to the caller's first encoded frame, ${ms(span(v, 'callerEncodedMs', 'packetMs'))} to its first packet seen at the callee, ${ms(span(v, 'packetMs', 'frameMs'))} to the whole key frame decoded there`;
+    `its first encoded frame +${ms(span(v, 'callerConnectedMs', 'callerEncodedMs'))}, the first video packet at the callee +${ms(span(v, 'callerConnectedMs', 'packetMs'))}, the decoded frame +${ms(span(v, 'callerConnectedMs', 'frameMs'))}`;
   const target = 0.6 * frame[1];
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
   return (
     `**What limits it (${label}, this run's p50s):** the caller's DTLS is up ${ms(dtls[0]!)} after the click for the stack vs ${ms(dtls[1]!)} for the baseline (${ratio(dtls[0]!, dtls[1]!)}), ` +
     `but DTLS → the callee's first decoded frame takes ${ms(tail[0]!)} vs ${ms(tail[1]!)} (${ratio(tail[0]!, tail[1]!)}). ` +
-    `That part is the browser's media start, the same code for both: stack ${parts(stack)}; baseline ${parts(base)} ` +
-    `(each side's own 5 ms \`getStats()\` polls, so a busy main thread adds to the later steps). ` +
+    `That part is the browser's media start, the same code for both — from the caller's DTLS, stack: ${parts(stack)}; baseline: ${parts(base)} ` +
+    `(each page's own 5 ms \`getStats()\` polls, so a busy main thread adds to what it sees). ${MEDIA_START} ` +
     `0.6× the baseline's ${ms(frame[1])} is ${ms(target)}: with the stack's DTLS at ${ms(dtls[0]!)} its media start would have to fit in ${ms(target - dtls[0]!)} ` +
     `(the baseline's takes ${ms(tail[1]!)}), or, with the media start as it is, DTLS would have to be up ${ms(target - tail[0]!)} after the click.`
   );
