@@ -47,6 +47,7 @@ describe('call set-up notes', () => {
   it('says when DTLS is up, what the media start takes for each side, and what 0.6× needs', () => {
     const stack = variant('stack', [
       call({
+        callerIceMs: 60,
         callerConnectedMs: 100,
         callerEncodedMs: 150,
         packetMs: 170,
@@ -55,6 +56,7 @@ describe('call set-up notes', () => {
     ]);
     const base = variant('baseline', [
       call({
+        callerIceMs: 175,
         callerConnectedMs: 180,
         callerEncodedMs: 240,
         packetMs: 250,
@@ -63,7 +65,7 @@ describe('call set-up notes', () => {
     ]);
     const note = limitNote('direct', stack, base);
     expect(note).toContain(
-      'up 100 ms after the click for the stack vs 180 ms for the baseline (0.56×)',
+      'up 100 ms after the click for the stack vs 180 ms for the baseline (0.56×; from its ICE connected 40 ms vs 5 ms',
     );
     expect(note).toContain('takes 120 ms vs 120 ms (1.00×)');
     expect(note).toContain(
