@@ -88,3 +88,25 @@ export async function hangUp(by: Person, other: Person): Promise<void> {
     await person.dismissOutcome();
   }
 }
+
+/** How a call's media may travel: the app's "Relay only" switch off or on. */
+export type CallMode = 'direct' | 'relay-only';
+
+/**
+ * Runs `body` in `mode` for every person: "Relay only" switched on first for relay-only,
+ * and afterwards, whatever happened, any call still up ended (a failure mid-call leaves the
+ * call screen up) and the switch back off, so the next scenario starts from the contacts.
+ */
+export async function inMode(
+  mode: CallMode,
+  people: Person[],
+  body: () => Promise<void>,
+): Promise<void> {
+  if (mode === 'relay-only') for (const person of people) await person.setRelayOnly(true);
+  try {
+    await body();
+  } finally {
+    for (const person of people) await person.endAnyCall();
+    if (mode === 'relay-only') for (const person of people) await person.setRelayOnly(false);
+  }
+}

@@ -1,4 +1,3 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { Client } from 'pg';
 import type {
   ApiErrorResponse,
@@ -8,30 +7,14 @@ import type {
   CurrentUser,
   HealthStatus,
 } from '@callgate/protocol';
-import {
-  registerUser,
-  type RunningGateway,
-  startGateway,
-  startPostgres,
-} from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { registerUser, type RunningGateway } from './support/gateway-harness';
+import { integrationSuite } from './support/integration-suite';
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  gateway = await startGateway(postgres.getConnectionUri(), {
-    REDIS_URL: redis.url,
-    LOGIN_MAX_FAILURES: '3',
-    LOGIN_FAILURE_WINDOW_SECONDS: '60',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([postgres?.stop(), redis?.stop()]);
+  gateway = await suite.gateway({ LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60' });
 });
 
 function post(
@@ -64,7 +47,7 @@ async function errorOf(response: Response): Promise<ApiErrorResponse['error']> {
 
 describe('accounts on PostgreSQL 17', () => {
   it('records the applied migration and re-running migrations changes nothing', async () => {
-    const client = new Client({ connectionString: postgres.getConnectionUri() });
+    const client = new Client({ connectionString: suite.postgres.getConnectionUri() });
     await client.connect();
     try {
       const rows = await client.query(
@@ -77,7 +60,7 @@ describe('accounts on PostgreSQL 17', () => {
     } finally {
       await client.end();
     }
-    const second = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
+    const second = await suite.gateway();
     await second.close();
   });
 
@@ -98,7 +81,7 @@ describe('accounts on PostgreSQL 17', () => {
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toMatch(/Secure/);
 
-    const client = new Client({ connectionString: postgres.getConnectionUri() });
+    const client = new Client({ connectionString: suite.postgres.getConnectionUri() });
     await client.connect();
     try {
       const user = await client.query<{ password_hash: string }>(
@@ -123,10 +106,7 @@ describe('accounts on PostgreSQL 17', () => {
   });
 
   it('marks the cookie Secure when the request came over TLS through the proxy', async () => {
-    const behindProxy = await startGateway(postgres.getConnectionUri(), {
-      REDIS_URL: redis.url,
-      TRUST_PROXY: 'true',
-    });
+    const behindProxy = await suite.gateway({ TRUST_PROXY: 'true' });
     try {
       const response = await fetch(`${behindProxy.baseUrl}/api/auth/register`, {
         method: 'POST',
@@ -175,7 +155,7 @@ describe('accounts on PostgreSQL 17', () => {
     expect(malformed.status).toBe(400);
     expect((await errorOf(malformed)).code).toBe('invalid_payload');
 
-    const client = new Client({ connectionString: postgres.getConnectionUri() });
+    const client = new Client({ connectionString: suite.postgres.getConnectionUri() });
     await client.connect();
     try {
       const stored = await client.query<{ n: number }>(

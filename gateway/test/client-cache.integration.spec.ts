@@ -1,20 +1,15 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { ClientAck, ClientPayload, ClientToServerEvents } from '@callgate/protocol';
 import { LiveStateCache } from '../src/redis/live-state-cache';
 import { REDIS_CLIENT, type RedisClient } from '../src/redis/redis.client';
 import {
   type ClientSocket,
-  connected,
-  connectSocket,
   delay,
   nextEvent,
   registerUser,
   type RunningGateway,
-  startGateway,
-  startPostgres,
   type TestUser,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 
 /**
  * The gateway's client-side cache holds live state only: once everybody has left, it and
@@ -24,26 +19,11 @@ import { startRedis, type TestRedis } from './support/redis-container';
 const USERS = 40;
 const GRACE_MS = 500;
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let gateway: RunningGateway;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  gateway = await startGateway(postgres.getConnectionUri(), {
-    REDIS_URL: redis.url,
-    RECONNECT_GRACE_MS: String(GRACE_MS),
-  });
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([postgres?.stop(), redis?.stop()]);
+  gateway = await suite.gateway({ RECONNECT_GRACE_MS: String(GRACE_MS) });
 });
 
 function cacheOf(running: RunningGateway): LiveStateCache {
@@ -70,16 +50,13 @@ function send<E extends keyof ClientToServerEvents>(
 }
 
 async function open(user: TestUser): Promise<ClientSocket> {
-  const socket = connectSocket(gateway.baseUrl, user.token);
-  sockets.push(socket);
-  await connected(socket);
-  return socket;
+  return suite.open(gateway.baseUrl, user.token);
 }
 
 /** Waits until Redis holds no presence record (every close has been processed). */
 async function everyoneGone(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if ((await redis.client.keys('cg:sockets:*')).length === 0) {
+    if ((await suite.redis.client.keys('cg:sockets:*')).length === 0) {
       // The deletions' invalidations travel on the gateway's own connection; one more
       // round trip of it has certainly carried them.
       await gateway.app.get<symbol, RedisClient>(REDIS_CLIENT).ping();
@@ -97,7 +74,8 @@ describe('client-side cache after people leave', () => {
     const cache = cacheOf(gateway);
     const floor = footprint(cache);
 
-    const [caller, callee] = await Promise.all(users.map(open));
+    const everyone = await Promise.all(users.map(open));
+    const [caller, callee] = everyone;
     if (caller === undefined || callee === undefined) throw new Error('no sockets');
     const incoming = nextEvent(callee, 'call:incoming');
     const invite = await send(caller, 'call:invite', { to: users[1]!.id });
@@ -119,7 +97,7 @@ describe('client-side cache after people leave', () => {
     const late = await send(caller, 'signal', { callId, candidate: null });
     expect(late.ok).toBe(false);
 
-    for (const socket of sockets) socket.disconnect();
+    for (const socket of everyone) socket.disconnect();
     await everyoneGone();
     expect(footprint(cache)).toEqual(floor);
   });

@@ -1,4 +1,3 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { Client } from 'pg';
 import type {
   AdminUserList,
@@ -8,27 +7,13 @@ import type {
   RegistrationInfo,
 } from '@callgate/protocol';
 import { RegistrationService } from '../src/auth/registration.service';
-import { type RunningGateway, startGateway, startPostgres } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import type { RunningGateway } from './support/gateway-harness';
+import { integrationSuite, STARTUP_TIMEOUT_MS } from './support/integration-suite';
 import { bearer, cookieNamed, errorOf, Rest } from './support/rest';
 
 const PASSWORD = 'correct horse battery';
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let databases = 0;
-const running: RunningGateway[] = [];
-
-// Container start-up on a busy machine can take longer than one test's timeout.
-const STARTUP_TIMEOUT_MS = 180_000;
-
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, STARTUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  await Promise.all(running.map((gateway) => gateway.close()));
-  await Promise.all([postgres?.stop(), redis?.stop()]);
-});
 
 async function sql<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -46,11 +31,10 @@ async function freshGateway(
 ): Promise<{ rest: Rest; dbUrl: string; gateway: RunningGateway }> {
   databases += 1;
   const name = `org_${databases}`;
-  await sql(postgres.getConnectionUri(), `CREATE DATABASE ${name}`);
-  const url = new URL(postgres.getConnectionUri());
+  await sql(suite.postgres.getConnectionUri(), `CREATE DATABASE ${name}`);
+  const url = new URL(suite.postgres.getConnectionUri());
   url.pathname = `/${name}`;
-  const gateway = await startGateway(url.href, { REDIS_URL: redis.url, ...env });
-  running.push(gateway);
+  const gateway = await suite.gateway(env, url.href);
   return { rest: new Rest(gateway.baseUrl), dbUrl: url.href, gateway };
 }
 

@@ -1,4 +1,3 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { ClientToServerEvents } from '@callgate/protocol';
 import {
   type ClientSocket,
@@ -9,11 +8,9 @@ import {
   nextEvent,
   registerUser,
   type RunningGateway,
-  startGateway,
-  startPostgres,
   type TestUser,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 
 /**
  * Two gateway replicas on one PostgreSQL and one Redis, as `--scale gateway=2` runs them:
@@ -21,32 +18,19 @@ import { startRedis, type TestRedis } from './support/redis-container';
  */
 const RING_TIMEOUT_MS = 1500;
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let one: RunningGateway;
 let two: RunningGateway;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const env = { REDIS_URL: redis.url, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
-  one = await startGateway(postgres.getConnectionUri(), { ...env, REPLICA_ID: 'replica-one' });
-  two = await startGateway(postgres.getConnectionUri(), { ...env, REPLICA_ID: 'replica-two' });
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-afterAll(async () => {
-  await one?.close().catch(() => undefined);
-  await two?.close().catch(() => undefined);
-  await Promise.all([postgres?.stop(), redis?.stop()]);
+  const ringTimeout = String(RING_TIMEOUT_MS);
+  one = await suite.gateway({ RING_TIMEOUT_MS: ringTimeout, REPLICA_ID: 'replica-one' });
+  two = await suite.gateway({ RING_TIMEOUT_MS: ringTimeout, REPLICA_ID: 'replica-two' });
 });
 
 async function open(gateway: RunningGateway, user: TestUser): Promise<ClientSocket> {
   const socket = connectSocket(gateway.baseUrl, user.token);
-  sockets.push(socket);
+  suite.track(socket);
   await connected(socket);
   // The presence record is written right after the connect (one Redis round trip).
   await delay(150);
@@ -179,7 +163,7 @@ describe('two gateway replicas sharing Redis', () => {
     b1.disconnect();
     await delay(150);
     const b2 = connectSocket(one.baseUrl, bob.token);
-    sockets.push(b2);
+    suite.track(b2);
     const bobResumed = nextEvent(b2, 'call:resume');
     await connected(b2);
     expect(await bobResumed).toMatchObject({ callId, role: 'callee', phase: 'active' });
@@ -237,8 +221,7 @@ describe('two gateway replicas sharing Redis', () => {
   it('a ring deadline armed on replica 1 fires on replica 2 after replica 1 is gone', async () => {
     const alice = await registerUser(one.baseUrl, 'da');
     const bob = await registerUser(two.baseUrl, 'db');
-    const spare = await startGateway(postgres.getConnectionUri(), {
-      REDIS_URL: redis.url,
+    const spare = await suite.gateway({
       RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
       REPLICA_ID: 'replica-spare',
     });
@@ -262,7 +245,7 @@ describe('two gateway replicas sharing Redis', () => {
     const a = await open(one, alice);
     await open(two, bob);
     // Every client command waits for 4 s: longer than the gateway's 2-s command timeout.
-    await redis.client.sendCommand(['CLIENT', 'PAUSE', '4000', 'ALL']);
+    await suite.redis.client.sendCommand(['CLIENT', 'PAUSE', '4000', 'ALL']);
     const refused = await send(a, 'call:invite', { to: bob.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(refused.ok ? '' : refused.error.message).toMatch(/^Calls are unavailable/);

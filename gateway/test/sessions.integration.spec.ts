@@ -3,7 +3,6 @@
  * and disable (across two replicas), tokens refused before they expire, the device-cookie
  * login throttle against 100 sequential and 60 parallel guesses, and the socket cap.
  */
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { AuthSession, SessionEnded } from '@callgate/protocol';
 import {
   type ClientSocket,
@@ -13,29 +12,24 @@ import {
   nextEvent,
   registerUser,
   type RunningGateway,
-  startGateway,
-  startPostgres,
   type TestUser,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 import { bearer, cookieNamed, errorOf, Rest } from './support/rest';
 
 const PASSWORD = 'correct horse battery';
 const MAX_FAILURES = 10;
 const MAX_SOCKETS = 3;
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let replicaA: RunningGateway;
 let replicaB: RunningGateway;
 let a: Rest;
 let b: Rest;
 let admin: TestUser;
-const sockets: ClientSocket[] = [];
 
 async function replica(): Promise<RunningGateway> {
-  return startGateway(postgres.getConnectionUri(), {
-    REDIS_URL: redis.url,
+  return suite.gateway({
     LOGIN_MAX_FAILURES: String(MAX_FAILURES),
     LOGIN_FAILURE_WINDOW_SECONDS: '600',
     LOGIN_DELAY_BASE_MS: '1',
@@ -44,7 +38,6 @@ async function replica(): Promise<RunningGateway> {
 }
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   // The first account is the admin; both replicas share PostgreSQL and Redis.
   replicaA = await replica();
   replicaB = await replica();
@@ -53,22 +46,6 @@ beforeAll(async () => {
   admin = await registerUser(replicaA.baseUrl, 'admin');
   expect(admin.session.user.isAdmin).toBe(true);
 }, 180_000);
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-afterAll(async () => {
-  await Promise.all([replicaA?.close(), replicaB?.close()]);
-  await Promise.all([postgres?.stop(), redis?.stop()]);
-});
-
-async function open(baseUrl: string, token: string): Promise<ClientSocket> {
-  const socket = connectSocket(baseUrl, token);
-  sockets.push(socket);
-  await connected(socket);
-  return socket;
-}
 
 /** The socket's `session:ended` notice and the moment it was cut, or a timeout. */
 function cut(socket: ClientSocket): Promise<{ notice: SessionEnded; at: number }> {
@@ -81,7 +58,7 @@ function cut(socket: ClientSocket): Promise<{ notice: SessionEnded; at: number }
 
 async function refusedHandshake(baseUrl: string, token: string): Promise<Error> {
   const socket = connectSocket(baseUrl, token);
-  sockets.push(socket);
+  suite.track(socket);
   return connected(socket).then(
     () => {
       throw new Error('expected the handshake to be refused');
@@ -106,8 +83,8 @@ async function login(
 describe('ending sessions', () => {
   it('disabling cuts the person’s live sockets on every replica within 1 s and says why', async () => {
     const victim = await registerUser(replicaA.baseUrl, 'victim');
-    const onA = await open(replicaA.baseUrl, victim.token);
-    const onB = await open(replicaB.baseUrl, victim.token);
+    const onA = await suite.open(replicaA.baseUrl, victim.token);
+    const onB = await suite.open(replicaB.baseUrl, victim.token);
     const [cutA, cutB] = [cut(onA), cut(onB)];
     const started = Date.now();
     const response = await a.post(
@@ -130,8 +107,8 @@ describe('ending sessions', () => {
     const user = await registerUser(replicaA.baseUrl, 'leaver');
     const other = await login(a, user.session.user.username, PASSWORD);
     const otherToken = ((await other.json()) as AuthSession).accessToken;
-    const mine = await open(replicaB.baseUrl, user.token);
-    const theirs = await open(replicaB.baseUrl, otherToken);
+    const mine = await suite.open(replicaB.baseUrl, user.token);
+    const theirs = await suite.open(replicaB.baseUrl, otherToken);
     const ended = cut(mine);
     let theirsCut = false;
     theirs.once('disconnect', () => (theirsCut = true));
@@ -152,8 +129,8 @@ describe('ending sessions', () => {
     const user = await registerUser(replicaA.baseUrl, 'everywhere');
     const second = await login(b, user.session.user.username, PASSWORD);
     const secondToken = ((await second.json()) as AuthSession).accessToken;
-    const first = await open(replicaA.baseUrl, user.token);
-    const other = await open(replicaB.baseUrl, secondToken);
+    const first = await suite.open(replicaA.baseUrl, user.token);
+    const other = await suite.open(replicaB.baseUrl, secondToken);
     const ends = Promise.all([cut(first), cut(other)]);
     expect(
       (await a.post('/api/auth/logout-everywhere', undefined, bearer(user.token))).status,
@@ -209,7 +186,7 @@ describe('device-cookie login throttle', () => {
     const wrong = guesses.filter((response) => response.status === 401).length;
     const limited = guesses.filter((response) => response.status === 429).length;
     expect([wrong, limited]).toEqual([MAX_FAILURES, 60 - MAX_FAILURES]);
-    expect(await redis.client.get(`cg:login:untrusted:${username}`)).toBe('60');
+    expect(await suite.redis.client.get(`cg:login:untrusted:${username}`)).toBe('60');
 
     const restarted = await replica();
     try {
@@ -224,7 +201,8 @@ describe('per-account limits', () => {
   it(`refuses the ${MAX_SOCKETS + 1}th socket of one account with too_many_connections`, async () => {
     const carol = await registerUser(replicaA.baseUrl, 'carol');
     const carols: ClientSocket[] = [];
-    for (let i = 0; i < MAX_SOCKETS; i++) carols.push(await open(replicaA.baseUrl, carol.token));
+    for (let i = 0; i < MAX_SOCKETS; i++)
+      carols.push(await suite.open(replicaA.baseUrl, carol.token));
     const refused = await refusedHandshake(replicaA.baseUrl, carol.token);
     expect(refused.message).toBe('too_many_connections');
     expect((refused as Error & { data?: { message: string } }).data?.message).toMatch(
@@ -233,9 +211,9 @@ describe('per-account limits', () => {
     // Closing one makes room again.
     carols[0]!.disconnect();
     await delay(300);
-    await open(replicaA.baseUrl, carol.token);
+    await suite.open(replicaA.baseUrl, carol.token);
     // Someone else is not affected.
     const dave = await registerUser(replicaA.baseUrl, 'dave');
-    await open(replicaA.baseUrl, dave.token);
+    await suite.open(replicaA.baseUrl, dave.token);
   });
 });

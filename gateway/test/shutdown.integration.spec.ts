@@ -1,4 +1,3 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { createGateway } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { PinoLoggerService } from '../src/logging/pino-logger.service';
@@ -8,12 +7,10 @@ import {
   connectSocket,
   delay,
   registerUser,
-  startGateway,
-  startPostgres,
   TEST_JWT_SECRET,
   TEST_TURN_SECRET,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 
 /**
  * A gateway that is closed (SIGTERM → app.close()) must let go of every Redis connection
@@ -23,20 +20,11 @@ import { startRedis, type TestRedis } from './support/redis-container';
  */
 const REPLICA = 'shutdown-probe';
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
-
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-
-afterAll(async () => {
-  await Promise.all([postgres?.stop(), redis?.stop()]);
-});
+const suite = integrationSuite();
 
 /** Names of the connections Redis sees from this replica (node-redis sends CLIENT SETNAME). */
 async function connectionsOf(replica: string): Promise<string[]> {
-  const list = await redis.client.sendCommand<string>(['CLIENT', 'LIST']);
+  const list = await suite.redis.client.sendCommand<string>(['CLIENT', 'LIST']);
   return list
     .split('\n')
     .map((line) => /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '')
@@ -56,10 +44,7 @@ async function settled(probe: () => Promise<string[]>, ms: number): Promise<stri
 
 describe('gateway shutdown', () => {
   it('closes every Redis connection it opened, also with a socket connected', async () => {
-    const gateway = await startGateway(postgres.getConnectionUri(), {
-      REDIS_URL: redis.url,
-      REPLICA_ID: REPLICA,
-    });
+    const gateway = await suite.gateway({ REPLICA_ID: REPLICA });
     let socket: ClientSocket | undefined;
     try {
       const user = await registerUser(gateway.baseUrl, 'shutdown');
@@ -84,8 +69,8 @@ describe('gateway shutdown', () => {
   it('opens no connection it leaves behind when built but never started (create-admin)', async () => {
     const replica = `${REPLICA}-cli`;
     const config = loadConfig({
-      DATABASE_URL: postgres.getConnectionUri(),
-      REDIS_URL: redis.url,
+      DATABASE_URL: suite.postgres.getConnectionUri(),
+      REDIS_URL: suite.redis.url,
       REPLICA_ID: replica,
       JWT_SECRET: TEST_JWT_SECRET,
       TURN_SECRETS: TEST_TURN_SECRET,

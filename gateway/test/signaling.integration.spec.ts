@@ -1,4 +1,3 @@
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type {
   AuthSession,
   CallHistory,
@@ -17,24 +16,18 @@ import {
   nextEvent,
   registerUser,
   type RunningGateway,
-  startGateway,
-  startPostgres,
   type TestUser,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 
 const RING_TIMEOUT_MS = 1500;
 const GRACE_MS = 1000;
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let gateway: RunningGateway;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  gateway = await startGateway(postgres.getConnectionUri(), {
-    REDIS_URL: redis.url,
+  gateway = await suite.gateway({
     RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
     RECONNECT_GRACE_MS: String(GRACE_MS),
     SIGNALING_RATE_BURST: '40',
@@ -42,20 +35,8 @@ beforeAll(async () => {
   });
 });
 
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([postgres?.stop(), redis?.stop()]);
-});
-
 async function open(user: TestUser, token = user.token): Promise<ClientSocket> {
-  const socket = connectSocket(gateway.baseUrl, token);
-  sockets.push(socket);
-  await connected(socket);
-  return socket;
+  return suite.open(gateway.baseUrl, token);
 }
 
 function send<E extends keyof ClientToServerEvents>(
@@ -121,10 +102,7 @@ describe('signaling handshake', () => {
     await expect(connected(forged)).rejects.toThrow('unauthorized');
     forged.disconnect();
 
-    const shortLived = await startGateway(postgres.getConnectionUri(), {
-      REDIS_URL: redis.url,
-      ACCESS_TOKEN_TTL_SECONDS: '2',
-    });
+    const shortLived = await suite.gateway({ ACCESS_TOKEN_TTL_SECONDS: '2' });
     try {
       const login = await fetch(`${shortLived.baseUrl}/api/auth/login`, {
         method: 'POST',
@@ -405,7 +383,7 @@ describe('a call between two people', () => {
     });
     const { accessToken } = (await refreshed.json()) as AuthSession;
     const again = connectSocket(gateway.baseUrl, accessToken);
-    sockets.push(again);
+    suite.track(again);
     const resume = nextEvent(again, 'call:resume');
     const backOnline = nextEvent(
       a,
@@ -576,10 +554,7 @@ describe('signaling input limits', () => {
 
 describe('access-token lifetime on a live socket', () => {
   it('warns with auth:expiring, disconnects at expiry, and auth:refresh keeps a socket alive', async () => {
-    const shortLived = await startGateway(postgres.getConnectionUri(), {
-      REDIS_URL: redis.url,
-      ACCESS_TOKEN_TTL_SECONDS: '4',
-    });
+    const shortLived = await suite.gateway({ ACCESS_TOKEN_TTL_SECONDS: '4' });
     const local: ClientSocket[] = [];
     try {
       const user = await registerUser(shortLived.baseUrl, 'ttl');
@@ -648,7 +623,7 @@ describe('metrics after real traffic', () => {
 
 describe('graceful shutdown', () => {
   it('closes live sockets and stops answering HTTP', async () => {
-    const own = await startGateway(postgres.getConnectionUri(), { REDIS_URL: redis.url });
+    const own = await suite.gateway();
     const user = await registerUser(own.baseUrl, 'shutdown');
     const socket = connectSocket(own.baseUrl, user.token);
     try {

@@ -1,5 +1,4 @@
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { TurnCredentials } from '@callgate/protocol';
 import { turnCredential } from '../src/turn/turn-credential.service';
 import {
@@ -8,49 +7,41 @@ import {
   nextEvent,
   registerUser,
   type RunningGateway,
-  startGateway,
-  startPostgres,
   TEST_TURN_SECRET,
 } from './support/gateway-harness';
-import { startRedis, type TestRedis } from './support/redis-container';
+import { integrationSuite } from './support/integration-suite';
 import { tryAllocate } from './support/turn-allocate';
 
 const RETIRED_SECRET = 'retired-turn-secret-0123456789abcdef-xyz';
 const REALM = 'callgate.test';
 
-let postgres: StartedPostgreSqlContainer;
-let redis: TestRedis;
+const suite = integrationSuite();
 let coturn: StartedTestContainer;
 let gateway: RunningGateway;
 let turnHost: string;
 let turnPort: number;
 
 beforeAll(async () => {
-  [postgres, redis, coturn] = await Promise.all([
-    startPostgres(),
-    startRedis(),
-    // coturn accepts the current AND a retired secret, as during a rotation.
-    new GenericContainer('coturn/coturn:4.6')
-      .withCommand([
-        '--use-auth-secret',
-        `--static-auth-secret=${TEST_TURN_SECRET}`,
-        `--static-auth-secret=${RETIRED_SECRET}`,
-        `--realm=${REALM}`,
-        '--listening-port=3478',
-        '--no-tls',
-        '--no-dtls',
-        '--no-cli',
-        '--fingerprint',
-        '--log-file=stdout',
-      ])
-      .withExposedPorts(3478)
-      .withWaitStrategy(Wait.forListeningPorts())
-      .start(),
-  ]);
+  // coturn accepts the current AND a retired secret, as during a rotation.
+  coturn = await new GenericContainer('coturn/coturn:4.6')
+    .withCommand([
+      '--use-auth-secret',
+      `--static-auth-secret=${TEST_TURN_SECRET}`,
+      `--static-auth-secret=${RETIRED_SECRET}`,
+      `--realm=${REALM}`,
+      '--listening-port=3478',
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--fingerprint',
+      '--log-file=stdout',
+    ])
+    .withExposedPorts(3478)
+    .withWaitStrategy(Wait.forListeningPorts())
+    .start();
   turnHost = coturn.getHost();
   turnPort = coturn.getMappedPort(3478);
-  gateway = await startGateway(postgres.getConnectionUri(), {
-    REDIS_URL: redis.url,
+  gateway = await suite.gateway({
     TURN_SECRETS: `${TEST_TURN_SECRET},${RETIRED_SECRET}`,
     TURN_HOST: coturn.getIpAddress(coturn.getNetworkNames()[0]!),
     TURN_TTL_SECONDS: '600',
@@ -58,8 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([coturn?.stop(), postgres?.stop(), redis?.stop()]);
+  await coturn?.stop();
 });
 
 async function restCredentials(): Promise<{ userId: string; credentials: TurnCredentials }> {

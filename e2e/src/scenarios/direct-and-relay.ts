@@ -3,6 +3,7 @@ import {
   type CallgateStack,
   connectCall,
   hangUp,
+  inMode,
   loggedAllocations,
   type Person,
 } from '@callgate/e2e-support';
@@ -32,9 +33,7 @@ export function describeDirectAndRelayCalls(
   it('2. relay-only switch on: the selected pair is relay/relay and coturn logged the allocations', async () => {
     const { alice, bob } = people();
     const before = loggedAllocations(stack().turn).length;
-    await alice.setRelayOnly(true);
-    await bob.setRelayOnly(true);
-    try {
+    await inMode('relay-only', [alice, bob], async () => {
       const call = await connectCall(alice, bob, 'scenario-2-relay-only');
       for (const side of [call.caller, call.callee]) {
         expect(side.iceTransportPolicy).toBe('relay');
@@ -51,33 +50,23 @@ export function describeDirectAndRelayCalls(
       );
       expect(users.size).toBe(2);
       await hangUp(alice, bob);
-    } finally {
-      // A failure mid-call leaves the call screen up: end it before leaving the page.
-      await alice.endAnyCall();
-      await bob.endAnyCall();
-      await alice.setRelayOnly(false);
-      await bob.setRelayOnly(false);
-    }
+    });
   });
 
   it('2b. two relays share the secret: with turn-2 stopped, a relay-only call connects through turn', async () => {
     const { alice, bob } = people();
     const second = stack().environment.getContainer('turn-2-1');
     execFileSync('docker', ['stop', '-t', '1', second.getId()]);
-    await alice.setRelayOnly(true);
-    await bob.setRelayOnly(true);
     try {
-      const call = await connectCall(alice, bob, 'scenario-2b-one-relay-stopped');
-      for (const side of [call.caller, call.callee]) {
-        expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
-        expect(side.local?.url).toBe('turn:turn:3478?transport=udp');
-      }
-      await hangUp(alice, bob);
+      await inMode('relay-only', [alice, bob], async () => {
+        const call = await connectCall(alice, bob, 'scenario-2b-one-relay-stopped');
+        for (const side of [call.caller, call.callee]) {
+          expect(side.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+          expect(side.local?.url).toBe('turn:turn:3478?transport=udp');
+        }
+        await hangUp(alice, bob);
+      });
     } finally {
-      await alice.endAnyCall();
-      await bob.endAnyCall();
-      await alice.setRelayOnly(false);
-      await bob.setRelayOnly(false);
       execFileSync('docker', ['start', second.getId()]);
     }
   });

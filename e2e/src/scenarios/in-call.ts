@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { CHAT_MAX_LENGTH } from '@callgate/protocol';
 import {
+  type CallMode,
   connectCall,
   eventually,
   expectVideoFlowing,
   gatewayReplicas,
   hangUp,
+  inMode,
   mediaSnapshot,
   type Person,
   recordCallStates,
@@ -15,19 +17,7 @@ import {
   waitForDecodedVideo,
 } from '@callgate/e2e-support';
 
-type Mode = 'direct' | 'relay-only';
-const MODES: Mode[] = ['direct', 'relay-only'];
-
-/** Runs `body` with Relay only set for both people, and always switches it back off. */
-async function inMode(mode: Mode, people: Person[], body: () => Promise<void>): Promise<void> {
-  if (mode === 'relay-only') for (const p of people) await p.setRelayOnly(true);
-  try {
-    await body();
-  } finally {
-    for (const p of people) await p.endAnyCall();
-    if (mode === 'relay-only') for (const p of people) await p.setRelayOnly(false);
-  }
-}
+const MODES: CallMode[] = ['direct', 'relay-only'];
 
 /**
  * Milliseconds until `text` shows in the polite live region of `person`'s call screen.

@@ -4,6 +4,7 @@ import {
   connectCall,
   containerLogs,
   hangUp,
+  inMode,
   loggedAllocations,
   type Person,
   turnCredential,
@@ -79,9 +80,7 @@ export function describeTurnCredentials(
       );
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    await alice.setRelayOnly(true);
-    await bob.setRelayOnly(true);
-    try {
+    await inMode('relay-only', [alice, bob], async () => {
       const startedAt = Math.floor(Date.now() / 1000);
       const call = await connectCall(alice, bob, 'scenario-5b-fresh-credentials').catch(
         (error: unknown) => {
@@ -107,13 +106,7 @@ export function describeTurnCredentials(
       expect(fresh.length).toBeGreaterThanOrEqual(2);
       for (const allocation of fresh) expect(allocation.expiresAt).toBeGreaterThan(startedAt);
       await hangUp(alice, bob);
-    } finally {
-      // A failure mid-call leaves the call screen up: end it before leaving the page.
-      await alice.endAnyCall();
-      await bob.endAnyCall();
-      await alice.setRelayOnly(false);
-      await bob.setRelayOnly(false);
-    }
+    });
   });
 
   it('5c. under the production config coturn refuses to relay to loopback or private peers (403)', async () => {
