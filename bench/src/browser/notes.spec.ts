@@ -65,7 +65,7 @@ describe('call set-up notes', () => {
     ]);
     const note = limitNote('direct', stack, base);
     expect(note).toContain(
-      'up 100 ms after the click for the stack vs 180 ms for the baseline (0.56×; from its ICE connected 40 ms vs 5 ms',
+      '100 ms after the click for the stack vs 180 ms for the baseline (0.56×; from its ICE connected 40 ms vs 5 ms',
     );
     expect(note).toContain('takes 120 ms vs 120 ms (1.00×)');
     expect(note).toContain(

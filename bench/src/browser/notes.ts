@@ -78,7 +78,7 @@ export function stageNote(
  * run: \`BROWSER_EXTRA_FLAGS="--enable-logging=stderr --vmodule=video_stream_encoder=1,…"\`).
  */
 const MEDIA_START =
-  "libwebrtc's log of it (session 6, 5 stack calls at load 9): the caller's encoder is unsuspended 8–32 ms after its DTLS (the congestion controller's first estimate), its first frame is posted 25–40 ms later (the next frame of the 20-fps fake camera), the 640×360 key frame took ~19 ms to encode at QP 95–106, and ~80 ms more passed until the callee's page saw it decoded (pacing, transport, decode and that page's own poll); DTLS itself took 3–25 ms once the caller's ICE was writable, but that came 25–136 ms after the caller had the callee's ICE parameters (its WebRTC threads were applying the answer — creating the media streams, configuring the encoder — on the starved CPU, and answered the callee's checks late meanwhile).";
+  "libwebrtc's log of it (session 6, 5 stack calls at load 9): the caller's encoder is unsuspended 8–32 ms after its DTLS (the congestion controller's first estimate), its first frame is posted 25–40 ms later (the next frame of the 20-fps fake camera), the key frame took ~19 ms to encode at QP 95–106 at 640×360 (before this session's fast start at 320×180), and ~80 ms more passed until the callee's page saw it decoded (pacing, transport, decode and that page's own poll); DTLS itself took 3–25 ms once the caller's ICE was writable, but that came 25–136 ms after the caller had the callee's ICE parameters (its WebRTC threads were applying the answer — creating the media streams, configuring the encoder — on the starved CPU, and answered the callee's checks late meanwhile).";
 
 /**
  * What limits the headline figure, in this run's numbers: when DTLS is up at the caller
@@ -105,7 +105,7 @@ export function limitNote(
   const target = 0.6 * frame[1];
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
   return (
-    `**What limits it (${label}, this run's p50s):** the caller's DTLS is up ${ms(dtls[0]!)} after the click for the stack vs ${ms(dtls[1]!)} for the baseline (${ratio(dtls[0]!, dtls[1]!)}; from its ICE connected ${ms(span(stack, 'callerIceMs', 'callerConnectedMs'))} vs ${ms(span(base, 'callerIceMs', 'callerConnectedMs'))}, as its page sees it), ` +
+    `**What limits it (${label}, this run's p50s):** the caller's DTLS is up (its page's \`connectionState\`) ${ms(dtls[0]!)} after the click for the stack vs ${ms(dtls[1]!)} for the baseline (${ratio(dtls[0]!, dtls[1]!)}; from its ICE connected ${ms(span(stack, 'callerIceMs', 'callerConnectedMs'))} vs ${ms(span(base, 'callerIceMs', 'callerConnectedMs'))}, as its page sees it), ` +
     `but DTLS → the callee's first decoded frame takes ${ms(tail[0]!)} vs ${ms(tail[1]!)} (${ratio(tail[0]!, tail[1]!)}). ` +
     `That part is the browser's media start, the same code for both — from the caller's DTLS, stack: ${parts(stack)}; baseline: ${parts(base)} ` +
     `(each page's own 5 ms \`getStats()\` polls, so a busy main thread adds to what it sees). ${MEDIA_START} ` +
@@ -117,12 +117,12 @@ export function limitNote(
 /** What was tried for the call set-up figures, this session and earlier (measured runs). */
 export const TRIED: readonly string[] = [
   'Kept: pre-negotiation while it rings (session 4: the connections, offer, answer and gathering before Accept; ICE connected 0.41–0.63× the baseline since).',
-  "Kept, changed in session 6: fast start — the camera's first frames are encoded small and at full size 2 s after connected (session 4, at 360 px: at the 300 kbit/s start estimate libwebrtc dropped 720p's first frames). Session 6 made it 180 px: libwebrtc's log showed the 640×360 key frame at QP 95–106 (above its quality scaler's threshold of 95) taking ~19 ms to encode; in same-run 20-call figures DTLS → the callee's decoded frame went from 134 vs 129 ms for the baseline (direct) and 123 vs 97 (relay-only) at 360 px (20:21, load 2.2 rising to ~10 from other work) to 86 vs 112 and 80 vs 101 at 180 px (20:33, load 2.4–4.5).",
+  "Kept, changed in session 6: fast start — the camera's first frames are encoded small and at full size 2 s after connected (session 4, at 360 px: at the 300 kbit/s start estimate libwebrtc dropped 720p's first frames). Session 6 made it 180 px: libwebrtc's log showed the 640×360 key frame at QP 95–106 (above its quality scaler's threshold of 95) taking ~19 ms to encode; in same-run 20-call figures DTLS → the callee's decoded frame went from 134 vs 129 ms for the baseline (direct) and 123 vs 97 (relay-only) at 360 px (20:21, load 2.2 rising to ~10 from other work) to 86 vs 112 and 80 vs 101 at 180 px (20:33, load 2.4–4.5), and 104 vs 121 and 106 vs 88 in the next run (20:52, load 3.6–5.1): direct stays ahead of the baseline, relay-only moves between runs more than the change.",
   'Kept: the call view renders only header, videos and controls at the click, the rest after the first picture (session 5); `call:accept` leaves before that render; ring tone closed a second later.',
   'Kept: the probe reads only the video receiver’s stats (session 5: a whole-connection `getStats()` every 5 ms cost the page up to ~30 ms per poll).',
   'Not kept: a higher start bitrate, and delaying navigation until connected (sessions 4–5: no gain beyond the spread of this shared 2-core machine).',
   'Not kept: a candidate pool on the baseline-style connection (the *-pool* rows: no gain; the stack gathers while it rings instead).',
-  "Looked at in session 6, not changed: the callee's page at the click (its longest task over 50 ms had a p50 of 0 in both 20-call runs at load ≤ 4.5 — only at load ~9 did the click's render reach 77–173 ms); the camera's frame rate (the fake camera delivers 20 fps whatever is asked, so 30 fps cannot be measured here; real cameras default to 30); the gateway hop (`call:accepted` reaches the caller 12–17 ms after `call:accept` leaves the callee, p50).",
+  "Looked at in session 6, not changed: the callee's page at the click (the table's longest-task column: a p50 of 0–50 ms in this session's 20-call runs at load 2–5; only at load ~9 did the click's render reach 77–173 ms in CPU profiles, so it is not what limits the figure here); the camera's frame rate (the fake camera delivers 20 fps whatever is asked, so 30 fps cannot be measured here; real cameras default to 30); the gateway hop (`call:accepted` reaches the caller 12–17 ms after `call:accept` leaves the callee, p50).",
 ];
 
 export function ringingTable(costs: readonly RingingCost[]): string {
