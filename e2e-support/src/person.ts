@@ -33,11 +33,20 @@ export class Person {
     public page: Page,
   ) {}
 
-  /** A fresh browser profile (context) on `side`, with the app open at the sign-in page. */
-  static async open(side: ContainerBrowser, username: string, query = ''): Promise<Person> {
+  /**
+   * A fresh browser profile (context) on `side`, with the app open at the sign-in page.
+   * `instrument` adds init scripts of the caller's own (the bench's tracer) after the e2e ones.
+   */
+  static async open(
+    side: ContainerBrowser,
+    username: string,
+    query = '',
+    instrument?: (context: BrowserContext) => Promise<void>,
+  ): Promise<Person> {
     const context = await side.browser.newContext({ viewport: { width: 1100, height: 800 } });
     await instrumentPeerConnections(context);
     await instrumentRinging(context);
+    await instrument?.(context);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const person = new Person(username, side, context, page);

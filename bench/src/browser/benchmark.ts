@@ -5,21 +5,19 @@ import { join } from 'node:path';
 import { onCleanup } from '../lib/cleanup.ts';
 import { row, type Benchmark, type Row } from '../lib/result.ts';
 import { atMostPlus, atMostTimes } from '../lib/targets.ts';
-import { summarize, type Summary } from '../lib/stats.ts';
+import { summarize } from '../lib/stats.ts';
 import { barChartSvg } from '../lib/svg.ts';
-import type { RingingCost, Variant } from './call-setup.bench-spec.ts';
-
-type Stage = Exclude<
-  keyof Variant['calls'][number],
-  'pair' | 'firstFrameWidth' | 'calleeLongTasks' | 'callerLongTasks' | 'acceptedAt'
->;
-
-function stat(variant: Variant | undefined, key: Stage): Summary {
-  const values = (variant?.calls ?? [])
-    .map((c) => c[key])
-    .filter((v): v is number => v !== null && v !== undefined);
-  return summarize(values);
-}
+import type { RingingCost, Variant } from './call-timing.ts';
+import {
+  limitNote,
+  longestTaskBeforeFrame,
+  ringingNote,
+  ringingTable,
+  stageNote,
+  stat,
+  TRIED,
+  type Stage,
+} from './notes.ts';
 
 /** Runs the Jest-driven browser part and returns its variants. */
 function runBrowserCalls(
@@ -82,72 +80,6 @@ function runBrowserCalls(
       resolve({ variants, ringing, failures });
     });
   });
-}
-
-/**
- * p50 over the calls of the callee page's longest main-thread task (over 50 ms, else 0)
- * that ran between the accept and its first frame: what the page did at the click.
- */
-function longestTaskBeforeFrame(variant: Variant): number {
-  return summarize(
-    variant.calls
-      .filter((c) => c.frameMs !== null)
-      .map((c) =>
-        Math.max(
-          0,
-          ...(c.calleeLongTasks ?? [])
-            .filter(([at, ms]) => at + ms > 0 && at < c.frameMs!)
-            .map(([, ms]) => ms),
-        ),
-      ),
-  ).p50;
-}
-
-/** Where the stack's extra time goes, stage by stage (p50 of each stage's end). */
-function stageNote(
-  mode: 'direct' | 'relay',
-  stack: Variant | undefined,
-  base: Variant | undefined,
-): string {
-  if (!stack || !base) return `${mode}: no stage breakdown (a variant is missing).`;
-  const stages = [
-    ['accept → callee connection created', 'pcMs'],
-    ['→ offer applied', 'offerMs'],
-    ['→ ICE connected', 'iceMs'],
-    ['→ first frame', 'frameMs'],
-  ] as const;
-  let previousStack = 0;
-  let previousBase = 0;
-  const parts = stages.map(([label, key]) => {
-    const s = stat(stack, key).p50;
-    const b = stat(base, key).p50;
-    const delta = s - previousStack - (b - previousBase);
-    previousStack = s;
-    previousBase = b;
-    return `${label} ${delta >= 0 ? '+' : ''}${Math.round(delta)} ms`;
-  });
-  return `What the stack adds over the baseline (${mode === 'relay' ? 'relay-only' : 'direct'}, p50 per stage): ${parts.join(', ')}. The stack's connection, offer and answer exist before the accept (pre-negotiation, negative stages); the baseline's callee creates them after it, and the *-fetch* and *-pool* rows show what a credential fetch and a candidate pool alone change.`;
-}
-
-function ringingTable(costs: readonly RingingCost[]): string {
-  const pct = (v: number) => `${v.toFixed(0)} %`;
-  return [
-    `**What a held ring costs** — ${costs.length} rings held unanswered ~6 s each, then declined (coturn relay sockets counted in the turn container's /proc/net/udp; CPU from each browser container's cgroup \`cpu.stat\` over 5 s, ringing vs idle just before):`,
-    '',
-    '| Mode | TURN allocations held while ringing | Callee camera tracks live | Caller CPU ringing / idle | Callee CPU ringing / idle | Allocations left after Decline |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...costs.map(
-      (c) =>
-        `| ${c.mode} | ${c.allocationsHeld} | ${c.calleeCameraTracks} | ${pct(c.callerCpuRinging)} / ${pct(c.callerCpuIdle)} | ${pct(c.calleeCpuRinging)} / ${pct(c.calleeCpuIdle)} | ${c.allocationsLeftAfterDecline} |`,
-    ),
-  ].join('\n');
-}
-
-function ringingNote(costs: readonly RingingCost[]): string {
-  if (costs.length === 0) return 'Ringing costs: not measured.';
-  const avg = (pick: (c: RingingCost) => number) =>
-    (costs.reduce((t, c) => t + pick(c), 0) / costs.length).toFixed(1);
-  return `What ringing costs (mean of ${costs.length} held rings): ${avg((c) => c.allocationsHeld)} TURN allocations held (both sides' relay candidates), the callee's camera on for the whole ring (${avg((c) => c.calleeCameraTracks)} live video track: the preview), caller CPU ${avg((c) => c.callerCpuRinging)} % vs ${avg((c) => c.callerCpuIdle)} % idle, callee CPU ${avg((c) => c.calleeCpuRinging)} % vs ${avg((c) => c.calleeCpuIdle)} % idle (the fake camera is encoded only once media flows; the ringing CPU is the local preview); ${avg((c) => c.allocationsLeftAfterDecline)} allocations left after Decline.`;
 }
 
 export const callSetupBenchmark: Benchmark = {
@@ -226,11 +158,13 @@ export const callSetupBenchmark: Benchmark = {
       ['caller ICE connected', 'callerIceMs'],
       ['callee connected (DTLS)', 'connectedMs'],
       ['caller connected (DTLS)', 'callerConnectedMs'],
+      ['caller first frame encoded', 'callerEncodedMs'],
+      ['callee first video packet', 'packetMs'],
       ['callee first frame', 'frameMs'],
       ['caller first frame', 'callerFrameMs'],
     ];
     const timeline = [
-      `**Where the time goes** — p50 ms after the accept of each step, per variant (the callee's answer; the stack's \`call:accept\` leaving the callee's page, \`call:accepted\` and the answer reaching the caller's, and the caller calling \`setRemoteDescription\` with it — "—" for the baseline, whose signaling is the bench process; the caller having applied it; each side's \`iceConnectionState\` and \`connectionState\` reaching connected, each side's first decoded frame):`,
+      `**Where the time goes** — p50 ms after the accept of each step, per variant (the callee's answer; the stack's \`call:accept\` leaving the callee's page, \`call:accepted\` and the answer reaching the caller's, and the caller calling \`setRemoteDescription\` with it — "—" for the baseline, whose signaling is the bench process; the caller having applied it; each side's \`iceConnectionState\` and \`connectionState\` reaching connected, the caller's first encoded video frame and its first packet at the callee, each side's first decoded frame):`,
       '',
       `| Variant | ${stages.map(([label]) => label).join(' | ')} |`,
       `| --- | ${stages.map(() => '---:').join(' | ')} |`,
@@ -257,15 +191,17 @@ export const callSetupBenchmark: Benchmark = {
       })),
     });
     return {
-      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e-support/src/stack.ts](../e2e-support/src/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e-support/src/person.ts](../e2e-support/src/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. The baseline's caller camera is open before accept and its callee opens its own after; the stack pre-negotiates while it rings (notes). Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept.`,
+      method: `Two Chromiums (Debian's, headless, fake camera and microphone) in the end-to-end suite's browser containers on one Docker network with the composed stack (\`docker-compose.yml\` + \`infra/compose.e2e.yml\`, started by the e2e harness [e2e-support/src/stack.ts](../e2e-support/src/stack.ts)). **Stack**: two people signed up through the UI; the caller presses "Call …", the callee "Accept" (driven by accessible names, [e2e-support/src/person.ts](../e2e-support/src/person.ts)); ${calls} calls per mode, hung up between calls. **Baseline**: the same two browsers, each a page on the same origin running only the bench's WebRTC code ([bench/src/browser/in-page.ts](../bench/src/browser/in-page.ts)); offer, answer and trickled candidates are relayed by the bench process through DevTools (no gateway, no socket.io), ICE servers are the same coturn with gateway-issued credentials. The baseline's caller camera is open before accept and its callee opens its own after; the stack pre-negotiates while it rings (notes). Timing, all inside the pages (the containers share the host's clock): the click on "Accept" seen by a capture-phase listener in the callee's page (baseline: the moment the callee page starts its media request), then when \`iceConnectionState\` becomes connected and when \`getStats()\` first shows a decoded inbound video frame (polled every 5 ms once connected). Relay-only is the app's "Relay only" switch (\`iceTransportPolicy: 'relay'\`). Variants show what credential prefetch and candidate pooling change: *baseline-fetch* fetches TURN credentials from the gateway after accept (as the app does today), *baseline-pool* adds \`iceCandidatePoolSize: 1\` on a connection created before accept. Diagnostics, never used for these figures (run through \`BENCH_CALLS=8 node tools/jest.mjs -c bench/jest.call-setup.config.cjs --runInBand -t 'direct: (baseline|stack through the UI)$'\`): \`BENCH_TRACE_PEERS=1\` prints each call's timeline of both pages — descriptions, candidates, ICE and connection states, first candidate, first encoded and decoded frame, camera settings ([bench/src/browser/peer-trace.ts](../bench/src/browser/peer-trace.ts)); \`BENCH_PROFILE_DIR=/abs/dir\` writes the callee page's CPU profile per call; \`BROWSER_EXTRA_FLAGS="--enable-logging=stderr --vmodule=dtls_transport=1,p2p_transport_channel=1,video_stream_encoder=1" BENCH_BROWSER_LOGS=/abs/dir\` keeps Chromium's own log.`,
       rows,
       details: [table, timeline, ringingTable(ringing)],
       charts: [{ file: 'call-setup.svg', title: 'Accept → first frame by variant', svg: chart }],
       notes: [
         ...failures.map((f) => `Not measured — ${f}`),
-        ...(['direct', 'relay'] as const).map((mode) =>
+        ...(['direct', 'relay'] as const).flatMap((mode) => [
+          limitNote(mode, find(`stack-${mode}`), find(`baseline-${mode}`)),
           stageNote(mode, find(`stack-${mode}`), find(`baseline-${mode}`)),
-        ),
+        ]),
+        `**Tried** (call set-up, sessions 4–6): ${TRIED.join(' ')}`,
         'Pre-negotiation (issue 13): the app creates both connections while it rings — the caller with the invite (its offer and candidates relayed to the ringing callee), the callee with its camera preview, the offer applied and answered locally (gathering starts there) (the caller\'s candidates held back from ICE, so no check leaves) — and sends nothing of the callee before Accept. So the stack\'s "callee connection created", "offer applied" and "answer set" are before the accept (negative); after it only sending that answer (inside \`call:accept\`, handed to the caller inside \`call:accepted\`), the connectivity checks, DTLS and the first encoded frame remain. The baseline still negotiates after accept, as it did; the *-fetch* and *-pool* rows show what credential fetching and pre-gathering alone change.',
         "At the click (issue 13): the stack's call view renders only its header, videos and controls when the call is answered; chat, devices and the connection panel follow after the first remote picture and idle ([web/src/app/call/first-picture.ts](../web/src/app/call/first-picture.ts)); `call:accept` leaves before that render and the ring's audio context is closed a second later. The probe reads only the video receiver's stats (`RTCRtpReceiver.getStats()`), for stack and baseline alike: the whole connection's report every 5 ms cost the page up to ~30 ms per poll. \"No frame in 30 s\" counts calls the p50s leave out.",
         ringingNote(ringing),

@@ -4,25 +4,16 @@
  * people driven through the UI (e2e-support/src/person.ts). Started by
  * bench/src/browser/benchmark.ts, which reads the JSON this writes to BENCH_CALL_SETUP_OUT.
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { hangUp, liveCameraTracks, Person, relaySockets } from '@callgate/e2e-support';
 import {
-  DockerComposeEnvironment,
-  Wait,
-  type StartedDockerComposeEnvironment,
-} from 'testcontainers';
-import {
-  APP_URL,
-  attachBrowser,
-  type ContainerBrowser,
-  createTestCertificates,
-  hangUp,
-  liveCameraTracks,
-  Person,
-  relaySockets,
-  REPOSITORY_ROOT,
-} from '@callgate/e2e-support';
+  type BaselineSide,
+  type BenchStack,
+  fetchIceServers,
+  openBaselineSide,
+  startBenchStack,
+} from './bench-stack.ts';
 import {
   baselineClose,
   baselineOpenMedia,
@@ -30,222 +21,17 @@ import {
   baselineReceive,
   baselineStart,
   probeSetup,
-  type SetupTiming,
 } from './in-page.ts';
+import { measured, type MeasuredCall, type RingingCost, type Variant } from './call-timing.ts';
+import { readTrace, timeline, tracePeers, tracing } from './peer-trace.ts';
 
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 20);
 const VARIANT_CALLS = Math.max(3, Math.ceil(CALLS / 2));
 const PROBE_TIMEOUT_MS = 30_000;
 
-export interface MeasuredCall {
-  /** Callee: accept → its peer connection exists / the offer is applied, ms (5 ms polling). */
-  pcMs: number | null;
-  offerMs: number | null;
-  /** Callee: accept → ICE connected / first decoded remote frame, ms. */
-  iceMs: number | null;
-  frameMs: number | null;
-  callerIceMs: number | null;
-  callerFrameMs: number | null;
-  /** Callee's answer set; the caller applied it; each side's connectionState connected. */
-  answerMs: number | null;
-  callerAnswerMs: number | null;
-  connectedMs: number | null;
-  callerConnectedMs: number | null;
-  /**
-   * Stack only, from the pages' websockets: the callee's `call:accept` left, the caller's
-   * `call:accepted` and answer arrived, the caller called `setRemoteDescription` with it.
-   */
-  acceptSentMs?: number | null;
-  callerAcceptedMs?: number | null;
-  callerAnswerInMs?: number | null;
-  callerRemoteCalledMs?: number | null;
-  /** Long main-thread tasks during the set-up, [ms after accept, duration ms], per side. */
-  calleeLongTasks?: [number, number][];
-  /** The accept, ms since the epoch (to line the call up with the browsers' own logs). */
-  acceptedAt?: number;
-  callerLongTasks?: [number, number][];
-  /** Width of the callee's first decoded frame: the caller's start resolution. */
-  firstFrameWidth: number | null;
-  pair: string;
-}
-
-export interface Variant {
-  name: string;
-  mode: 'direct' | 'relay';
-  kind: 'stack' | 'baseline';
-  description: string;
-  calls: MeasuredCall[];
-}
-
-/** What one held ring (pre-negotiation) costs, measured over {@link RING_HOLD_MS}. */
-export interface RingingCost {
-  mode: 'direct' | 'relay';
-  /** coturn relay sockets (allocations) held during the ring, over the count before it. */
-  allocationsHeld: number;
-  /** Live camera tracks at the callee during the ring (the preview). */
-  calleeCameraTracks: number;
-  /** Busy CPU of each browser container during the ring and while idle, in % of one core. */
-  callerCpuRinging: number;
-  callerCpuIdle: number;
-  calleeCpuRinging: number;
-  calleeCpuIdle: number;
-  /** coturn relay sockets left over this ring's count before it, after Decline. */
-  allocationsLeftAfterDecline: number;
-}
-
 const RING_HOLD_MS = 5_000;
 const results: Variant[] = [];
 const ringing: RingingCost[] = [];
-
-function measured(fallbackT0: number, callee: SetupTiming, caller: SetupTiming): MeasuredCall {
-  // The accept as the callee's page saw it; the harness's own clock only as a fallback.
-  const t0 = callee.acceptedAt ?? fallbackT0;
-  const since = (t: number | null) => (t === null ? null : t - t0);
-  return {
-    pcMs: since(callee.pcCreatedAt),
-    offerMs: since(callee.remoteDescriptionAt),
-    iceMs: since(callee.iceConnectedAt),
-    frameMs: since(callee.firstFrameAt),
-    callerIceMs: since(caller.iceConnectedAt),
-    callerFrameMs: since(caller.firstFrameAt),
-    answerMs: since(callee.localAnswerAt),
-    callerAnswerMs: since(caller.remoteDescriptionAt),
-    connectedMs: since(callee.connectedAt),
-    callerConnectedMs: since(caller.connectedAt),
-    acceptSentMs: since(callee.acceptSentAt),
-    callerAcceptedMs: since(caller.acceptedReceivedAt),
-    callerAnswerInMs: since(caller.answerReceivedAt),
-    callerRemoteCalledMs: since(caller.remoteCalledAt),
-    acceptedAt: t0,
-    calleeLongTasks: callee.longTasks.map(([at, ms]) => [at - t0, ms]),
-    callerLongTasks: caller.longTasks.map(([at, ms]) => [at - t0, ms]),
-    firstFrameWidth: callee.firstFrameWidth,
-    pair: `${callee.localType ?? '?'}/${callee.remoteType ?? '?'}`,
-  };
-}
-
-type BrowserService = 'browser-a' | 'browser-b';
-
-interface BenchStack {
-  environment: StartedDockerComposeEnvironment;
-  browsers: Record<BrowserService, ContainerBrowser>;
-  stop(): Promise<void>;
-}
-
-/**
- * The e2e suite's composed stack (docker-compose.yml + infra/compose.e2e.yml) under a
- * project name of its own — the e2e suite's fixed name may be in use on this machine —
- * and only the two browsers on the shared `lan` network.
- */
-async function startBenchStack(): Promise<BenchStack> {
-  const certificates = createTestCertificates(['web', 'turn', 'localhost', '127.0.0.1']);
-  const started = Date.now();
-  const environment = await new DockerComposeEnvironment(REPOSITORY_ROOT, [
-    'docker-compose.yml',
-    'infra/compose.e2e.yml',
-  ])
-    .withBuild()
-    .withProjectName(`callgate-bench-calls-${randomBytes(3).toString('hex')}`)
-    .withEnvironment({
-      CERTS_DIR: certificates.dir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      TURN_SECRETS: randomBytes(32).toString('hex'),
-      POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
-      TURN_HOST: 'turn',
-      LOG_LEVEL: 'info',
-      REGISTRATION: 'open',
-    })
-    .withDefaultWaitStrategy(Wait.forHealthCheck())
-    .withStartupTimeout(180_000)
-    .up(['gateway', 'browser-a', 'browser-b']);
-  console.log(`stack up (build + start) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const browsers = {} as Record<BrowserService, ContainerBrowser>;
-  const stop = async () => {
-    const logs = process.env['BENCH_BROWSER_LOGS'];
-    if (logs) {
-      // Chromium's own log (BROWSER_EXTRA_FLAGS="--enable-logging=stderr --vmodule=…").
-      for (const service of ['browser-a', 'browser-b']) {
-        const stream = await environment.getContainer(`${service}-1`).logs();
-        const chunks: Buffer[] = [];
-        await new Promise<void>((resolve) => {
-          stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-          stream.on('end', resolve);
-          setTimeout(resolve, 5_000);
-        });
-        writeFileSync(`${logs}/${service}.log`, Buffer.concat(chunks));
-      }
-    }
-    for (const side of Object.values(browsers)) await side.detach().catch(() => undefined);
-    await environment.down({ removeVolumes: true, timeout: 0 });
-    rmSync(certificates.dir, { recursive: true, force: true });
-  };
-  try {
-    for (const service of ['browser-a', 'browser-b'] as const) {
-      browsers[service] = await attachBrowser(environment, service);
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { environment, browsers, stop };
-}
-
-/** A baseline side: a page on the app's origin running only the bench's own WebRTC code. */
-interface BaselineSide {
-  context: BrowserContext;
-  page: Page;
-  token: string;
-  /** Messages from the other side are applied in order, after `ready`. */
-  chain: Promise<void>;
-}
-
-async function openBaselineSide(
-  stack: BenchStack,
-  service: BrowserService,
-  name: string,
-): Promise<BaselineSide> {
-  const context = await stack.browsers[service].browser.newContext();
-  const page = await context.newPage();
-  // Any page of the origin will do (a secure context for getUserMedia); the app's own
-  // scripts stay on the sign-in screen and create no peer connection.
-  await page.goto(APP_URL);
-  // web does not wait for the gateway (nginx answers 502 until it is up): wait for it here.
-  const deadline = Date.now() + 120_000;
-  while (
-    !(await page.evaluate(() =>
-      fetch('/api/health').then(
-        (r) => r.ok,
-        () => false,
-      ),
-    ))
-  ) {
-    if (Date.now() > deadline)
-      throw new Error('the gateway did not become healthy behind web in 120 s');
-    await page.waitForTimeout(500);
-  }
-  const token = await page.evaluate(async (username) => {
-    const res = await fetch('/api/auth/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'bench-password-1234' }),
-    });
-    if (!res.ok) throw new Error(`register: HTTP ${res.status}`);
-    return ((await res.json()) as { accessToken: string }).accessToken;
-  }, name);
-  return { context, page, token, chain: Promise.resolve() };
-}
-
-/** Gateway-issued TURN credentials, fetched from the page (same origin, same path as the app). */
-function fetchIceServers(side: BaselineSide): Promise<RTCIceServer[]> {
-  return side.page.evaluate(async (token) => {
-    const res = await fetch('/api/turn/credentials', {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    if (!res.ok) throw new Error(`turn credentials: HTTP ${res.status}`);
-    const body = (await res.json()) as { iceServers: RTCIceServer[] };
-    return body.iceServers;
-  }, side.token);
-}
 
 describe('call set-up benchmark', () => {
   let stack: BenchStack;
@@ -284,11 +70,28 @@ describe('call set-up benchmark', () => {
 
   let currentConfiguration: RTCConfiguration = {};
 
+  /** BENCH_TRACE_PEERS=1: both pages' traced events of one call, on the test's output. */
+  async function printTrace(
+    title: string,
+    call: MeasuredCall,
+    caller: Page,
+    callee: Page,
+  ): Promise<void> {
+    const since = (call.acceptedAt ?? Date.now()) - 15_000;
+    const sides = {
+      caller: await readTrace(caller, since),
+      callee: await readTrace(callee, since),
+    };
+    const tasks = (call.calleeLongTasks ?? []).map(([at, ms]) => `${at}+${ms}`).join(', ');
+    console.log(`${timeline(title, call.acceptedAt ?? 0, sides)}\n  callee long tasks: ${tasks}`);
+  }
+
   /** The two people of the stack calls, signed up through the UI on first use. */
   async function people(): Promise<void> {
     if (alice && bob) return;
-    alice = await Person.open(stack.browsers['browser-a'], `balice-${suffix}`);
-    bob = await Person.open(stack.browsers['browser-b'], `bbob-${suffix}`);
+    const instrument = tracing ? tracePeers : undefined;
+    alice = await Person.open(stack.browsers['browser-a'], `balice-${suffix}`, '', instrument);
+    bob = await Person.open(stack.browsers['browser-b'], `bbob-${suffix}`, '', instrument);
     await alice.signUp();
     await bob.signUp();
   }
@@ -333,7 +136,9 @@ describe('call set-up benchmark', () => {
         );
         await profiler.detach();
       }
-      variant.calls.push(measured(acceptedAt, callee, caller));
+      const call = measured(acceptedAt, callee, caller);
+      variant.calls.push(call);
+      if (tracing) await printTrace(`${variant.name} call ${i + 1}`, call, alice.page, bob.page);
       await hangUp(alice, bob);
     }
     await alice.setRelayOnly(false);
@@ -484,8 +289,10 @@ describe('call set-up benchmark', () => {
       }
       await a.page.evaluate(baselineStart, { configuration: currentConfiguration, offer: true });
       const [callee, caller] = await probes;
-      variant.calls.push(measured(t0, callee, caller));
+      const call = measured(t0, callee, caller);
+      variant.calls.push(call);
       await Promise.all([a.chain, b.chain]).catch(() => undefined);
+      if (tracing) await printTrace(`${variant.name} call ${i + 1}`, call, a.page, b.page);
     }
     await Promise.all([a.page.evaluate(baselineClose), b.page.evaluate(baselineClose)]);
   }

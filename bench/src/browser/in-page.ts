@@ -20,6 +20,10 @@ export interface SetupTiming {
   /** When `connectionState` became connected: ICE and DTLS done, media may flow. */
   connectedAt: number | null;
   firstFrameAt: number | null;
+  /** The first video packet from the peer arrived (inbound-rtp `packetsReceived` > 0). */
+  firstPacketAt: number | null;
+  /** This side's encoder produced its first video frame (the video sender's `framesEncoded`). */
+  firstEncodedAt: number | null;
   /** Width of the first decoded remote frame (the sender's start resolution). */
   firstFrameWidth: number | null;
   localType: string | null;
@@ -71,6 +75,8 @@ export function probeSetup(args: {
       iceConnectedAt: null,
       connectedAt: null,
       firstFrameAt: null,
+      firstPacketAt: null,
+      firstEncodedAt: null,
       firstFrameWidth: null,
       localType: null,
       remoteType: null,
@@ -142,6 +148,14 @@ export function probeSetup(args: {
           if (timing.iceConnectedAt === null && (ice === 'connected' || ice === 'completed')) {
             timing.iceConnectedAt = Date.now();
           }
+          const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+          if (timing.iceConnectedAt !== null && timing.firstEncodedAt === null && sender) {
+            // This side's encoder: its first frame is what the peer's first frame waits for.
+            (await sender.getStats()).forEach((s: Record<string, unknown>) => {
+              if (s['type'] === 'outbound-rtp' && Number(s['framesEncoded'] ?? 0) > 0)
+                timing.firstEncodedAt ??= Date.now();
+            });
+          }
           if (timing.iceConnectedAt !== null && timing.firstFrameAt === null) {
             // Only the video receiver's stats (its inbound-rtp, transport, pair, candidates):
             // the whole connection's report, every 5 ms, was itself a main-thread load
@@ -154,6 +168,7 @@ export function probeSetup(args: {
             report.forEach((s: Record<string, unknown>) => {
               if (s['type'] === 'inbound-rtp' && s['kind'] === 'video') {
                 decoded += Number(s['framesDecoded'] ?? 0);
+                if (Number(s['packetsReceived'] ?? 0) > 0) timing.firstPacketAt ??= Date.now();
                 if (typeof s['frameWidth'] === 'number') width = s['frameWidth'];
               }
               if (s['type'] === 'transport')
@@ -175,7 +190,9 @@ export function probeSetup(args: {
           }
         }
         timing.acceptedAt ??= window.__benchAcceptedAt ?? null;
-        if (timing.firstFrameAt !== null || Date.now() > deadline) {
+        const encoding = pc?.getSenders().some((s) => s.track?.kind === 'video') ?? false;
+        const done = timing.firstFrameAt !== null && (timing.firstEncodedAt !== null || !encoding);
+        if (done || Date.now() > deadline) {
           readSignaling(pc);
           longTasks.disconnect();
           clearInterval(timer);

@@ -130,15 +130,14 @@ describe('PeerSession fast start', () => {
     return { pc: pc!, session };
   }
 
-  it('sends a 720p camera at 360p until the connection has been up for a while, then at full size', async () => {
+  it('sends a 720p camera at the fast-start height (180p) until the connection has been up for a while, then at full size', async () => {
     jest.useFakeTimers();
     const { pc, session } = open(720);
     await Promise.resolve();
     const video = pc.senders.find((s) => s.track?.kind === 'video')!;
     const audio = pc.senders.find((s) => s.track?.kind === 'audio')!;
-    expect(video.applied).toEqual([
-      [{ active: true, scaleResolutionDownBy: 720 / FAST_START_HEIGHT }],
-    ]);
+    // 1280×720 → 320×180: the smallest size libwebrtc's quality scaler allows for VP8.
+    expect(video.applied).toEqual([[{ active: true, scaleResolutionDownBy: 4 }]]);
     expect(audio.applied).toEqual([]);
     pc.become('connected');
     jest.advanceTimersByTime(FAST_START_MS - 1);
@@ -156,7 +155,7 @@ describe('PeerSession fast start', () => {
     session.close();
   });
 
-  it('leaves a camera of 360p or less alone, and a closed call is never rescaled', async () => {
+  it('leaves a camera no taller than the fast-start height alone, and a closed call is never rescaled', async () => {
     jest.useFakeTimers();
     const small = open(FAST_START_HEIGHT);
     expect(small.pc.senders.every((s) => s.applied.length === 0)).toBe(true);

@@ -8,11 +8,15 @@ export const DISCONNECTED_RESTART_MS = 2_000;
 /**
  * Fast start: the camera's first frames are encoded at most this tall, and at full size
  * {@link FAST_START_MS} after the connection is up. A fresh connection's bandwidth
- * estimate starts at 300 kbit/s, at which libwebrtc drops the first frames of anything
- * above VGA and then reconfigures the encoder smaller anyway, which delays the first
- * picture by several frames (measured: docs/BENCHMARKS.md, "Where the time goes").
+ * estimate starts at 300 kbit/s (~196 kbit/s for video), at which libwebrtc drops the
+ * first frames of anything above VGA and then reconfigures the encoder smaller anyway.
+ * 180 px, not 360: at that rate libwebrtc's own log showed a 640×360 key frame take
+ * ~19 ms to encode at QP 95–106, above the quality scaler's "scale down" threshold (95),
+ * i.e. the first picture was as coarse as a smaller one and only slower to encode, send
+ * and decode; 320×180 is the smallest size that scaler allows for VP8 (57,600 pixels).
+ * Measured: docs/BENCHMARKS.md §1.
  */
-export const FAST_START_HEIGHT = 360;
+export const FAST_START_HEIGHT = 180;
 export const FAST_START_MS = 2_000;
 
 export interface PeerSessionOptions {
