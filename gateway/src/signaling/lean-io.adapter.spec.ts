@@ -142,7 +142,8 @@ describe('LeanIoAdapter', () => {
   });
 
   it('serves websockets through the turn-batched ws server', async () => {
-    const server = new LeanIoAdapter().createIOServer(0, { transports: ['websocket'] });
+    const options = { transports: ['websocket'] } as Parameters<LeanIoAdapter['createIOServer']>[1];
+    const server = new LeanIoAdapter().createIOServer(0, options);
     try {
       expect((server.engine as unknown as { opts: { wsEngine: unknown } }).opts.wsEngine).toBe(
         TurnBatchedWebSocketServer,
