@@ -1,26 +1,21 @@
 import { signal } from '@angular/core';
 import type { CallRole, SessionDescriptionPayload, UserSummary } from '@callgate/protocol';
-import { type Subscription, filter } from 'rxjs';
 
+import { CallConnection, DATA_CHANNEL_ID, DATA_CHANNEL_LABEL } from './call-connection';
+import { CallMediaControls } from './call-media-controls';
+import { CallNegotiation } from './call-negotiation';
 import type { EndReason } from './call-state';
 import { IncomingCallAlert } from './incoming-call-alert';
 import { LocalMedia, type MediaDeviceSource, type ReplaceTrack } from './local-media';
+import { MEDIA_TIMEOUT_MS, MediaTimer } from './media-timer';
 import { PeerChannel } from './peer-channel';
-import { PeerSession } from './peer-session';
 import type { NegotiationMessage } from './perfect-negotiation';
-import { HeldSignals, RingingNegotiation } from './ringing-negotiation';
-import { STATS_HISTORY, type StatsSample } from './stats';
-import { sampleStats } from './stats-sampler';
+import type { StatsSample } from './stats';
 
-/** Give up when media has not (re)connected within this long. */
-export const MEDIA_TIMEOUT_MS = 30_000;
+// Callers (the service, the specs) read these where they always did.
+export { DATA_CHANNEL_ID, DATA_CHANNEL_LABEL, MEDIA_TIMEOUT_MS };
 
-/**
- * The in-call data channel: pre-negotiated (same id on both sides), so neither side has to
- * wait for the other to create it and a fresh connection after a rejoin gets it again.
- */
-export const DATA_CHANNEL_LABEL = 'callgate';
-export const DATA_CHANNEL_ID = 0;
+const NO_PATH = 'No network path to the other person was found in time.';
 
 /** What an {@link ActiveCall} needs from the app; the service wires the real ones. */
 export interface ActiveCallOptions {
@@ -50,13 +45,15 @@ export interface ActiveCallOptions {
  * Everything one call holds on this device: the ring, local media, the peer connection,
  * the data channel, stats sampling and the media timer. It exists from the invite (or the
  * incoming ring) on, and {@link close} is the one place all of it is released, whatever
- * the call reached.
+ * the call reached. The negotiation over signaling ({@link CallNegotiation}), the media
+ * countdown ({@link MediaTimer}) and the in-call controls ({@link CallMediaControls})
+ * are its parts; this class creates and replaces the connection they work on.
  *
  * Pre-negotiation: the connection is created while the call rings. The caller's offer
- * and candidates wait in {@link HeldSignals} only until the invite has an id; the
+ * and candidates wait in `HeldSignals` only until the invite has an id; the
  * callee applies that offer and gathers its pooled candidates, but its answer, its
  * candidates and the caller's candidates wait for {@link answer} (see
- * {@link RingingNegotiation}): before Accept nothing of the callee leaves the device.
+ * `RingingNegotiation`): before Accept nothing of the callee leaves the device.
  */
 export class ActiveCall {
   readonly media: LocalMedia;
@@ -66,28 +63,15 @@ export class ActiveCall {
   readonly stats = signal<StatsSample | null>(null);
   readonly statsHistory = signal<readonly StatsSample[]>([]);
   readonly relayOnly = signal(false);
+  /** Microphone, camera, device switch and screen share, each announced to the other side. */
+  readonly controls: CallMediaControls;
   private id: string | null;
   private readonly alert = new IncomingCallAlert();
-  private session: PeerSession | null = null;
-  private dataChannel: RTCDataChannel | null = null;
-  private sessionReady = Promise.withResolvers<PeerSession | null>();
-  private subscriptions: Subscription[] = [];
-  private mediaTimer: ReturnType<typeof setTimeout> | null = null;
+  private connection: CallConnection | null = null;
   private closedWith: EndReason | null = null;
   private connecting: Promise<boolean> | null = null;
-  /** Outgoing negotiation: held until the call id (caller) or the Accept (callee). */
-  private readonly outgoing = new HeldSignals((message) => {
-    if (this.id !== null && !this.closed) this.options.sendSignal(this.id, message);
-  });
-  /** The callee's negotiation while it rings; `null` once answered. */
-  private ringing: RingingNegotiation | null = null;
-  private answered = false;
-  /** Incoming signals and the answer run one at a time, in order. */
-  private queue: Promise<unknown> = Promise.resolve();
-  /** While set, signals are dropped: they belong to a connection that no longer exists. */
-  private holdingSignals = false;
-  /** Caller: the answer applied from `call:accepted`, whose `signal` copy is ignored. */
-  private acceptedAnswerSdp: string | null = null;
+  private readonly negotiation: CallNegotiation;
+  private readonly mediaTimer: MediaTimer;
 
   constructor(
     callId: string | null,
@@ -96,6 +80,30 @@ export class ActiveCall {
     this.id = callId;
     this.media = new LocalMedia(options.devices, options.video);
     this.channel = new PeerChannel(() => this.media.peerState());
+    this.negotiation = new CallNegotiation({
+      role: options.role,
+      deliver: (message) => {
+        if (this.id !== null && !this.closed) this.options.sendSignal(this.id, message);
+      },
+      closed: () => this.closed,
+      onAnswered: () => this.armMediaTimer(NO_PATH),
+    });
+    this.mediaTimer = new MediaTimer({
+      connectionState: () => this.connection?.session.pc.connectionState ?? null,
+      onTimeout: (detail) => {
+        if (!this.closed) this.options.onMediaTimeout(detail);
+      },
+    });
+    // Whatever connection the call has when a control is used (a rejoin replaces it).
+    const replaceTrack: ReplaceTrack = async (kind, track) => {
+      await this.connection?.session.replaceTrack(kind, track);
+    };
+    this.controls = new CallMediaControls(
+      this.media,
+      this.channel,
+      replaceTrack,
+      options.getDisplayMedia,
+    );
   }
 
   get video(): boolean {
@@ -125,27 +133,27 @@ export class ActiveCall {
 
   /** The peer connection, once {@link connect} created it. */
   get peerConnection(): RTCPeerConnection | null {
-    return this.session?.pc ?? null;
+    return this.connection?.session.pc ?? null;
   }
 
   /** Whether a `signal` received now is for this call's current connection. */
   get acceptsSignals(): boolean {
-    return !this.closed && !this.holdingSignals;
+    return this.negotiation.acceptsSignals;
   }
 
   /** Drops signals until {@link acceptSignals}: used while rejoining with a fresh connection. */
   holdSignals(): void {
-    this.holdingSignals = true;
+    this.negotiation.holdSignals();
   }
 
   acceptSignals(): void {
-    this.holdingSignals = false;
+    this.negotiation.acceptSignals();
   }
 
   /** Records the id the gateway gave the invite; the caller's offer may leave now. */
   attach(callId: string): void {
     this.id ??= callId;
-    if (this.options.role === 'caller') this.outgoing.open();
+    this.negotiation.attached();
   }
 
   /** Rings (tone, title, notification) until answered or closed. */
@@ -185,105 +193,60 @@ export class ActiveCall {
       this.options.iceServers(),
       this.media.open(),
     ]);
-    if (this.closed || this.session) return false;
-    const callee = this.options.role === 'callee';
-    const send = (message: NegotiationMessage) => this.outgoing.send(message);
-    const session = new PeerSession({
-      iceServers,
-      relayOnly: this.options.relayOnly(),
-      polite: callee,
-      // No candidate pool for the ringing callee: it gathers once it answers the offer
-      // locally, moments later. With a pool of 1, Chromium sometimes gathered nothing at all
-      // (its pooled session never started: no candidate, no allocation, the call never
-      // connected; about 1 call in 20 in the bench, docs/STACK.md).
-      localStream,
-      send,
-      freshIceServers: this.options.freshIceServers,
-      createPeerConnection: this.options.createPeerConnection,
-    });
-    if (callee && !this.answered)
-      this.ringing = new RingingNegotiation(session.pc, send, session.relayOnly);
-    this.session = session;
-    this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
-      negotiated: true,
-      id: DATA_CHANNEL_ID,
-    });
-    this.channel.attach(this.dataChannel);
-    this.relayOnly.set(session.relayOnly);
-    this.remoteStream.set(new MediaStream(session.remoteStream.getTracks()));
-    this.subscriptions.push(
-      session.remoteTracks$.subscribe(() =>
-        this.remoteStream.set(new MediaStream(session.remoteStream.getTracks())),
-      ),
-      session.connectionState$.subscribe((s) => this.options.onConnectionState(s)),
-      // An extra sample the moment media can flow: the badge names the path at once.
-      sampleStats(
-        () => session.getStats(),
-        undefined,
-        undefined,
-        session.connectionState$.pipe(filter((s) => s === 'connected')),
-      ).subscribe((sample) => {
-        this.stats.set(sample);
-        this.statsHistory.update((h) => [...h, sample].slice(-STATS_HISTORY));
-      }),
+    if (this.closed || this.connection) return false;
+    const connection = new CallConnection(
+      {
+        iceServers,
+        relayOnly: this.options.relayOnly(),
+        polite: this.options.role === 'callee',
+        // No candidate pool for the ringing callee: it gathers once it answers the offer
+        // locally, moments later. With a pool of 1, Chromium sometimes gathered nothing at
+        // all (its pooled session never started: no candidate, no allocation, the call never
+        // connected; about 1 call in 20 in the bench, docs/STACK.md).
+        localStream,
+        send: this.negotiation.send,
+        freshIceServers: this.options.freshIceServers,
+        createPeerConnection: this.options.createPeerConnection,
+      },
+      {
+        channel: this.channel,
+        remoteStream: this.remoteStream,
+        stats: this.stats,
+        statsHistory: this.statsHistory,
+        onConnectionState: (s) => this.options.onConnectionState(s),
+      },
     );
-    this.sessionReady.resolve(session);
+    this.connection = connection;
+    this.relayOnly.set(connection.session.relayOnly);
+    this.negotiation.sessionCreated(connection.session);
     return true;
   }
 
   /**
-   * Callee, on Accept: waits until the connection exists and what arrived is applied, then
-   * returns the answer (set while it rang, see {@link RingingNegotiation}) for
-   * `call:accept` to carry.
-   * `hasOffer: false` when the offer is not here (the caller is then asked to resend it).
-   * The caller's held candidates go to ICE now (the person chose to answer); this side's
-   * own candidates still wait for {@link answer}, i.e. the gateway's acknowledgement.
+   * Callee, on Accept: the answer for `call:accept` to carry, once the connection exists
+   * ({@link CallNegotiation.prepareAnswer}). The caller's held candidates go to ICE now;
+   * this side's own still wait for {@link answer}, i.e. the gateway's acknowledgement.
    */
   async prepareAnswer(): Promise<{ hasOffer: boolean; answer?: RTCSessionDescriptionInit }> {
     // Outside the queue: a queued signal may be waiting for this very connection.
     await this.connect().catch(() => false);
-    return this.serially(async () => {
-      const ringing = this.ringing;
-      if (!ringing?.hasOffer || this.closed) return { hasOffer: false };
-      const answer = await ringing.answerNow();
-      // No answer after all (the offer could not be answered): the caller resends it and
-      // the regular negotiation answers, as for a tab that never got it.
-      return answer ? { hasOffer: true, answer } : { hasOffer: false };
-    });
+    return this.negotiation.prepareAnswer();
   }
 
   /**
-   * The call was answered. Callee: its answer and candidates may leave now, and ICE gets
-   * the caller's candidates. Caller: `resendOffer` when the accepting tab missed what was
-   * sent while it rang. Both: the media timer starts.
+   * The call was answered: what was held leaves, the media timer starts. Caller:
+   * `resendOffer` when the accepting tab missed what was sent while it rang.
    */
   answer(resendOffer = false): Promise<void> {
-    this.answered = true;
-    return this.serially(async () => {
-      if (this.closed) return;
-      this.outgoing.open();
-      if (resendOffer) this.outgoing.replay();
-      this.outgoing.settle();
-      const ringing = this.ringing;
-      this.ringing = null;
-      this.armMediaTimer('No network path to the other person was found in time.');
-      await ringing?.accept();
-    });
+    return this.negotiation.answer(resendOffer);
   }
 
   /**
-   * This tab picks up a call that was answered before it was reloaded (rejoin). Nothing is
-   * held for a call id or an Accept, and the connection created next is not a ringing
-   * one: without this the fresh connection's offer (caller) or answer (callee) would wait
-   * for an Accept that never comes, and neither side would ever connect. Call before
-   * {@link connect}; the media timer runs as after an answer.
+   * This tab picks up a call answered before it was reloaded (rejoin; see
+   * {@link CallNegotiation.resumeAnswered}). Call before {@link connect}.
    */
   resumeAnswered(): void {
-    if (this.closed) return;
-    this.answered = true;
-    this.outgoing.open();
-    this.outgoing.settle();
-    this.armMediaTimer('No network path to the other person was found in time.');
+    this.negotiation.resumeAnswered();
   }
 
   /**
@@ -293,14 +256,13 @@ export class ActiveCall {
   async reconnect(): Promise<boolean> {
     if (this.closed) return false;
     this.closeConnection();
-    this.sessionReady = Promise.withResolvers<PeerSession | null>();
+    this.negotiation.expectSession();
     return this.connect();
   }
 
   /** Applies one negotiation message; one that arrives before {@link connect} waits for it. */
   handleSignal(message: NegotiationMessage): Promise<void> {
-    if (this.isAppliedAnswer(message)) return Promise.resolve();
-    return this.apply(message);
+    return this.negotiation.handleSignal(message);
   }
 
   /**
@@ -308,90 +270,25 @@ export class ActiveCall {
    * turns into the call view. Its copy that follows as a `signal` is then ignored.
    */
   applyAcceptedAnswer(answer: SessionDescriptionPayload): Promise<void> {
-    this.acceptedAnswerSdp = answer.sdp ?? null;
-    return this.apply({ description: answer });
-  }
-
-  /** The `signal` copy of the answer already applied from `call:accepted` (once). */
-  private isAppliedAnswer({ description }: NegotiationMessage): boolean {
-    if (description?.type !== 'answer' || description.sdp !== this.acceptedAnswerSdp) return false;
-    this.acceptedAnswerSdp = null;
-    return true;
-  }
-
-  private apply(message: NegotiationMessage): Promise<void> {
-    return this.serially(async () => {
-      const session = await this.sessionReady.promise;
-      if (!session || this.closed) return;
-      if (this.ringing && (await this.ringing.receive(message))) return;
-      await session.handle(message);
-    });
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.negotiation.applyAcceptedAnswer(answer);
   }
 
   getStats(): Promise<RTCStatsReport> | null {
-    return this.session?.getStats() ?? null;
-  }
-
-  toggleMicrophone(): void {
-    this.media.toggleMicrophone();
-    this.channel.sendMediaState();
-  }
-
-  /** Camera off/on; in a voice call the first "on" opens the camera and renegotiates. */
-  async toggleCamera(): Promise<void> {
-    await this.media.toggleCamera(this.replaceTrack);
-    this.channel.sendMediaState();
-  }
-
-  /** Switches camera or microphone mid-call without renegotiating. */
-  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    return this.media.switchDevice(kind, deviceId, this.replaceTrack);
-  }
-
-  /** Sends a shared screen instead of the camera until {@link stopScreenShare}. */
-  async shareScreen(): Promise<void> {
-    const getDisplayMedia =
-      this.options.getDisplayMedia ??
-      (() => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }));
-    await this.media.shareScreen(this.replaceTrack, getDisplayMedia, () => {
-      this.stopScreenShare().catch((error: unknown) =>
-        console.warn('[call] could not put the camera back', error),
-      );
-    });
-    this.channel.sendMediaState();
-  }
-
-  async stopScreenShare(): Promise<void> {
-    await this.media.stopScreenShare(this.replaceTrack);
-    this.channel.sendMediaState();
+    return this.connection?.session.getStats() ?? null;
   }
 
   /**
-   * Starts (or restarts) the countdown after which the call gives up on media. A connection
-   * that is up when it runs out is never given up on: it may have come up before the timer
-   * was armed (the callee answers the caller's checks while its `call:accept` ack and queued
-   * {@link answer} are still on their way), and then no "connected" event clears the timer.
+   * Starts (or restarts) the countdown after which the call gives up on media; never on a
+   * connection that is up when it runs out (see {@link MediaTimer}).
    */
   armMediaTimer(detail: string): void {
-    this.clearMediaTimer();
+    this.mediaTimer.clear();
     if (this.closed) return;
-    this.mediaTimer = setTimeout(() => {
-      this.mediaTimer = null;
-      if (!this.closed && this.session?.pc.connectionState !== 'connected') {
-        this.options.onMediaTimeout(detail);
-      }
-    }, MEDIA_TIMEOUT_MS);
+    this.mediaTimer.arm(detail);
   }
 
   clearMediaTimer(): void {
-    if (this.mediaTimer !== null) clearTimeout(this.mediaTimer);
-    this.mediaTimer = null;
+    this.mediaTimer.clear();
   }
 
   /**
@@ -403,30 +300,20 @@ export class ActiveCall {
     if (this.closed) return;
     this.closedWith = reason;
     this.alert.stop();
-    this.outgoing.close();
+    this.negotiation.close();
     this.closeConnection();
     this.media.release();
   }
 
-  private readonly replaceTrack: ReplaceTrack = async (kind, track) => {
-    await this.session?.replaceTrack(kind, track);
-  };
-
   /** The connection half of {@link close}: timers, stats, data channel, peer connection. */
   private closeConnection(): void {
-    this.clearMediaTimer();
-    this.subscriptions.forEach((s) => s.unsubscribe());
-    this.subscriptions = [];
+    this.mediaTimer.clear();
     // A fresh connection (reconnect) is created and gathered anew, never the old one.
     this.connecting = null;
-    this.ringing?.close();
-    this.ringing = null;
-    this.channel.close();
-    this.dataChannel?.close();
-    this.dataChannel = null;
-    this.session?.close();
-    this.session = null;
-    this.sessionReady.resolve(null);
+    this.connection?.close();
+    this.connection = null;
+    // After the session is gone: what waited for it sees `null` and applies nothing.
+    this.negotiation.sessionClosed();
     this.remoteStream.set(null);
   }
 }

@@ -34,19 +34,19 @@ export abstract class CurrentCall {
   protected abstract get inProgress(): boolean;
 
   toggleMicrophone(): void {
-    this.active()?.toggleMicrophone();
+    this.active()?.controls.toggleMicrophone();
   }
 
   toggleCamera(): Promise<void> {
-    return this.active()?.toggleCamera() ?? Promise.resolve();
+    return this.active()?.controls.toggleCamera() ?? Promise.resolve();
   }
 
   shareScreen(): Promise<void> {
-    return this.active()?.shareScreen() ?? Promise.resolve();
+    return this.active()?.controls.shareScreen() ?? Promise.resolve();
   }
 
   stopScreenShare(): Promise<void> {
-    return this.active()?.stopScreenShare() ?? Promise.resolve();
+    return this.active()?.controls.stopScreenShare() ?? Promise.resolve();
   }
 
   /** Sends a chat line to the other side; returns why not, as a sentence, or `null`. */
@@ -58,7 +58,7 @@ export abstract class CurrentCall {
 
   /** Switches camera or microphone mid-call without renegotiating. */
   async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    await this.active()?.switchDevice(kind, deviceId);
+    await this.active()?.controls.switchDevice(kind, deviceId);
   }
 
   /** Shows why a device could not be used, in the call's media notice. */
