@@ -5,8 +5,8 @@ import { CallConnection, DATA_CHANNEL_ID, DATA_CHANNEL_LABEL } from './call-conn
 import { STATS_HISTORY, STATS_INTERVAL_MS, type StatsSample } from './stats';
 import { FakeMediaStream, FakeRtcPeer, FakeTrack } from './testing/fake-rtc';
 
-function setup() {
-  const peers: FakeRtcPeer[] = [];
+/** `peers` collects every connection made, also when the constructor throws. */
+function setup(failDataChannel = false, peers: FakeRtcPeer[] = []) {
   const attached: unknown[] = [];
   const channel = { attach: jest.fn((c: RTCDataChannel) => attached.push(c)), close: jest.fn() };
   const outputs = {
@@ -26,6 +26,11 @@ function setup() {
       freshIceServers: () => Promise.resolve([]),
       createPeerConnection: (c) => {
         const pc = new FakeRtcPeer(c);
+        if (failDataChannel) {
+          pc.createDataChannel = () => {
+            throw new Error('OperationError');
+          };
+        }
         peers.push(pc);
         return pc as unknown as RTCPeerConnection;
       },
@@ -98,5 +103,13 @@ describe('CallConnection', () => {
     expect(outputs.onConnectionState).not.toHaveBeenCalled();
     expect(outputs.statsHistory()).toHaveLength(sampled);
     expect(outputs.remoteStream()?.getTracks()).toEqual([]);
+  });
+
+  it('a connection that fails while being set up is closed, not left holding its allocations', () => {
+    const peers: FakeRtcPeer[] = [];
+    expect(() => setup(true, peers)).toThrow('OperationError');
+    expect(peers).toHaveLength(1);
+    expect(peers[0]!.closed).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });

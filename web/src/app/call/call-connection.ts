@@ -40,10 +40,17 @@ export class CallConnection {
   ) {
     const session = new PeerSession(options);
     this.session = session;
-    this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
-      negotiated: true,
-      id: DATA_CHANNEL_ID,
-    });
+    try {
+      this.dataChannel = session.pc.createDataChannel(DATA_CHANNEL_LABEL, {
+        negotiated: true,
+        id: DATA_CHANNEL_ID,
+      });
+    } catch (error) {
+      // Nobody holds this connection yet to close it later: close it now (its TURN
+      // allocations are freed) and let connect() report the failure.
+      session.close();
+      throw error;
+    }
     outputs.channel.attach(this.dataChannel);
     // A new stream object each time: a signal set to the same object notifies nobody.
     const showRemote = () =>
