@@ -1,23 +1,7 @@
 import { limitedBy, passed, type MeasuredStep, type Ramp } from './ramp.ts';
+import { measuredStep } from './measured-step.fixture.ts';
 
-function step(rate: number, over: Partial<MeasuredStep> = {}): MeasuredStep {
-  return {
-    rate,
-    seconds: 6,
-    attempted: rate * 6,
-    completed: rate * 6,
-    backlogged: 0,
-    errors: {},
-    latency: { count: rate * 90, p50: 1, p90: 2, p99: 5, max: 9 },
-    achievedRate: rate,
-    generatorCpu: 0.3,
-    serverCpu: 0.3,
-    serverMicrosPerMessage: 50,
-    redisCpu: 0,
-    redisMicrosPerMessage: 0,
-    ...over,
-  };
-}
+const step = measuredStep;
 
 function rampOf(steps: MeasuredStep[]): Ramp {
   return {

@@ -1,25 +1,10 @@
 import { passed, type MeasuredStep, type Ramp } from './ramp.ts';
+import { measuredStep } from './measured-step.fixture.ts';
 import { signalingVerdict, triedNote } from './verdict.ts';
 
-function step(rate: number, over: Partial<MeasuredStep> = {}): MeasuredStep {
-  return {
-    rate,
-    seconds: 6,
-    attempted: rate * 6,
-    completed: rate * 6,
-    backlogged: 0,
-    errors: {},
-    latency: { count: rate * 90, p50: 1, p90: 2, p99: 5, max: 9 },
-    achievedRate: rate,
-    generatorCpu: 0.3,
-    serverCpu: 0.3,
-    serverMicrosPerMessage: 50,
-    redisCpu: 0,
-    redisMicrosPerMessage: 0,
-    serverCoreBusy: 0.4,
-    ...over,
-  };
-}
+/** The core the server shares is a little busier than the server itself. */
+const step = (rate: number, over: Partial<MeasuredStep> = {}): MeasuredStep =>
+  measuredStep(rate, { serverCoreBusy: 0.4, ...over });
 
 const slow = { latency: { count: 900, p50: 50, p90: 90, p99: 150, max: 300 } };
 
